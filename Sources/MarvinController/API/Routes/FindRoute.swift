@@ -1,0 +1,68 @@
+import MarvinCore
+
+/// `GET /v1/schedules/find` (§3.5, §5.4): free slots; never writes anything.
+extension Controller {
+    func findSlots(_ request: APIRequest) async throws -> APIResponse {
+        _ = try request.requirePrincipal()
+        let p = request.params
+        func positive(_ key: String, default value: Int64) throws -> Int64 {
+            switch p.integer(key) {
+            case .absent: return value
+            case .value(let v) where v > 0: return v
+            default: throw APIError(400, "Parameter \(key) must be a positive integer.")
+            }
+        }
+        let nodecount = try positive("nodecount", default: 1)
+        let duration = try positive("duration", default: 1)
+        let results = min(try positive("results", default: 1), policy.findMaxResults)
+        var start: Int64 = 0
+        switch p.integer("start") {
+        case .absent: break
+        case .value(let v): start = v
+        case .invalid: throw APIError(400, "Parameter start must be an integer.")
+        }
+        var interfaceCount: Int64 = 1
+        switch p.integer("interfaceCount") {
+        case .absent: break
+        case .value(let v) where (1...3).contains(v): interfaceCount = v
+        default: throw APIError(400, "Parameter interfaceCount must be 1, 2 or 3.")
+        }
+        var preselection: [Int64]?
+        if let nodes = p.text("nodes") {
+            var ids: [Int64] = []
+            for element in nodes.split(separator: ",", omittingEmptySubsequences: false) {
+                let trimmed = element.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { continue }
+                guard trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(trimmed) else {
+                    throw APIError(400, "Parameter nodes must be a comma-separated list of node ids.")
+                }
+                if !ids.contains(id) { ids.append(id) }
+            }
+            preselection = ids.isEmpty ? nil : ids
+        }
+        let nodetypes = p.text("nodetypes") ?? ""
+        var filter = NodeFilter()
+        if preselection == nil {
+            do { filter = try NodeFilter(parsing: nodetypes) } catch { throw APIError(400, error.message) }
+        }
+        let mode: SelectionMode = preselection != nil ? .preselection : [1: .single, 2: .head, 3: .pair][interfaceCount]!
+        if mode == .pair, nodecount % 2 != 0 { throw APIError(400, "Node count must be even for paired nodes.") }
+        let now = request.now
+        let policy = policy
+        let wanted = start == 0 ? now : start
+        let ws = max(wanted, now + policy.leadTime + policy.asapSlack)
+        if ws > now + policy.horizon {
+            throw APIError(409, "Provided start time is outside the allowedscheduling range (\(now + policy.leadTime), \(now + policy.horizon))")
+        }
+        let snapshot = try await store.read { db in try SchedulingSnapshot.load(db, now: now, bookingsFrom: ws - policy.padding) }
+        let selection = NodeSelection(snapshot: snapshot, policy: policy, mode: mode, filter: filter, trustedRegistryTerm: nil, preselection: preselection)
+        let need = Int(mode == .pair ? nodecount / 2 : nodecount)
+        let slots = SlotSearch(selection: selection).find(from: wanted, duration: duration, need: need, results: Int(results))
+        guard !slots.isEmpty else { throw APIError(409, "Could not find available time slot matching these criteria.") }
+        let shownTypes = preselection == nil ? nodetypes : ""
+        return APIResponse(.array(slots.map { slot in
+            ["start": .int(slot.start), "stop": .int(slot.start + duration), "max_stop": .int(slot.maxStop),
+             "nodecount": .int(nodecount), "max_nodecount": .int(Int64(slot.available)), "nodetypes": .string(shownTypes)]
+        }))
+    }
+}

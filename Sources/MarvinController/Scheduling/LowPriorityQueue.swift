@@ -1,0 +1,51 @@
+import GRDB
+import MarvinCore
+
+/// The first-availability queue (§5.11): unplaced tasks wait until a heartbeat of their node
+/// finds room for them, or until their window ends.
+enum LowPriorityQueue {
+    static let expiredStatus = TaskStatus(.failed, reason: "not executed within availability window")
+
+    /// Fails and refunds unplaced tasks whose window has ended (§5.11.4); for one node or all.
+    static func expire(_ db: Database, now: Int64, nodeID: Int64? = nil) throws {
+        var sql = "SELECT * FROM schedules WHERE start < 0 AND final = 0 AND lpq_until < ?"
+        var arguments: StatementArguments = [now]
+        if let nodeID {
+            sql += " AND nodeid = ?"
+            arguments += [nodeID]
+        }
+        let expired = try ScheduleRecord.fetchAll(db, sql: sql + " ORDER BY seq", arguments: arguments)
+        for task in expired {
+            try ScheduleRecord.finalise(db, task, status: expiredStatus, now: now)
+        }
+        for (expID, tasks) in Dictionary(grouping: expired, by: \.expID) {
+            guard let experiment = try ExperimentRecord.fetch(db, id: expID) else { continue }
+            try QuotaLedger.refund(db, tasks: tasks, experiment: experiment, cause: .notExecutedInWindow, now: now)
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM schedules WHERE expid = ? AND final = 0", arguments: [expID]) ?? 0
+            if open == 0, experiment.status == .active {
+                try db.execute(sql: "UPDATE experiments SET status = 'expired' WHERE id = ?", arguments: [expID])
+            }
+        }
+    }
+
+    /// Places the first queued task of the node that fits right now (§5.11.3); returns its id.
+    static func placeNext(_ db: Database, nodeID: Int64, now: Int64, policy: SchedulingPolicy) throws -> String? {
+        let queued = try ScheduleRecord.fetchAll(
+            db, sql: "SELECT * FROM schedules WHERE nodeid = ? AND start < 0 AND final = 0 ORDER BY seq", arguments: [nodeID])
+        guard !queued.isEmpty else { return nil }
+        let blocking = try Row.fetchAll(
+            db, sql: "SELECT start, stop FROM schedules WHERE nodeid = ? AND start >= 0 AND final = 0 AND shared = 0", arguments: [nodeID]
+        ).map { (start: $0["start"] as Int64, stop: $0["stop"] as Int64) }
+        let start = now + policy.padding
+        for task in queued {
+            let stop = start + task.stop
+            guard start <= (task.lpqUntil ?? 0), !policy.maintenanceWindows.touch(start: start, stop: stop) else { continue }
+            let busy = blocking.contains { $0.stop + policy.padding >= start && $0.start - policy.padding <= stop }
+            if busy { continue }
+            try db.execute(sql: "UPDATE schedules SET start = ?, stop = ? WHERE seq = ?", arguments: [start, stop, task.seq])
+            try db.execute(sql: "UPDATE ssh_keys SET expires = ? WHERE schedule_seq = ?", arguments: [stop, task.seq])
+            return task.id
+        }
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// The ctld's SQLite database: WAL, foreign keys on, one transaction per request.
+/// Writes are serialised by GRDB's single writer, which is what keeps two allocations from
+/// booking the same node (§4.1).
+final class ControllerStore: Sendable {
+    let pool: DatabasePool
+
+    /// Test builds only: makes every write fail, to check the 500 and "Task creation failed." paths.
+    nonisolated(unsafe) var failWrites = false
+
+    struct OpenError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw OpenError(description: "database directory \(directory) does not exist")
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw OpenError(description: "cannot open database \(path): \(error)")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// One write transaction. `BEGIN IMMEDIATE` also serialises against other processes
+    /// (the admin CLI) that share the file.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let fail = failWrites
+        return try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                if fail { throw StoreFault() }
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    func writeSync<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+}
+
+/// The injected write failure of test builds.
+struct StoreFault: Error {}
