@@ -59,6 +59,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
+        // Real components started by the tests: the marvinctld binary, nginx, openssl, curl.
+        .testTarget(name: "IntegrationTests", dependencies: ["MarvinCore"]),
         .testTarget(
             name: "MarvinControllerTests",
             dependencies: [

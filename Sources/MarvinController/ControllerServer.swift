@@ -30,10 +30,13 @@ public struct ControllerServer: Sendable {
         let servesMetrics = config.metrics.enabled && config.metrics.port == nil
         let responder = ControllerResponder(controller: controller, servesMetrics: servesMetrics)
         let server: HTTPServerBuilder = config.tls.enabled ? try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(config.tls)) : .http1()
-        return Application(
+        var app = Application(
             responder: responder, server: server,
             configuration: .init(address: .hostname(config.address, port: port ?? config.port), serverName: nil),
             onServerRunning: onServerRunning, logger: controller.logger)
+        // Housekeeping once at start-up, before the listener serves its first request (§5.16).
+        app.beforeServerStarts { [controller] in await controller.runHousekeeping(now: controller.clock.now()) }
+        return app
     }
 
     /// A listener that answers only `/metrics` (cfg `metrics.port`).
@@ -59,12 +62,11 @@ public struct ControllerServer: Sendable {
         return tls
     }
 
-    /// Housekeeping once (before the first request is served), then the listeners.
+    /// The listeners; the API application runs housekeeping once before it serves (see `makeApplication`).
     public func run() async throws {
         let logger = controller.logger
         for warning in controller.config.warnings { logger.warning("\(warning)") }
         if controller.config.clockFile != nil { logger.warning("testing.clock_file is set: time comes from a file; never use this in production") }
-        await controller.runHousekeeping(now: controller.clock.now())
         var services: [any Service] = [try makeApplication(), HousekeepingService(controller: controller)]
         if let metrics = makeMetricsApplication() { services.append(metrics) }
         let group = ServiceGroup(

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// Integration tests use real programs. They may skip when a program is missing, unless
+/// `MARVIN_INTEGRATION=required` (CI), where a missing program is a failure.
+enum Integration {
+    static var isRequired: Bool { ProcessInfo.processInfo.environment["MARVIN_INTEGRATION"] == "required" }
+
+    /// Absolute path of an executable on PATH (or in the sbin directories nginx lives in).
+    static func executable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin"]
+        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Whether a test needing these programs should run: always when required (a missing
+    /// program then fails the test), else only when all are there.
+    static func enabled(_ programs: String...) -> Bool {
+        isRequired || programs.allSatisfy { executable($0) != nil }
+    }
+
+    /// The repository's root, from this file's location.
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A binary of this package, built by `swift build --build-tests`.
+    static func productPath(_ name: String) throws -> String {
+        for configuration in ["debug", "release"] {
+            let candidate = repositoryRoot.appendingPathComponent(".build/\(configuration)/\(name)").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Missing(program: name)
+    }
+
+    static func require(_ name: String) throws -> String {
+        guard let path = executable(name) else { throw Missing(program: name) }
+        return path
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        let program: String
+        var description: String { "\(program) is not installed (scripts/install-deps.sh installs it)" }
+    }
+
+    /// A fresh temporary directory, removed by the caller.
+    static func temporaryDirectory(_ prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A TCP port that was free a moment ago.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The outcome of a finished program.
+struct ProgramResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs programs to completion, or starts them in the background and stops them by PID.
+enum Program {
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProgramResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read before waiting, so a chatty program cannot block on a full pipe.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProgramResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts a long-running program with its output in `log`.
+    static func start(_ executable: String, _ arguments: [String], log: URL) throws -> Process {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// SIGTERM, then wait up to `seconds`; SIGKILL if it is still there. Returns the exit status.
+    @discardableResult
+    static func stop(_ process: Process, seconds: Double = 10) -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+}
