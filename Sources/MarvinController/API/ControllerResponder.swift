@@ -62,8 +62,10 @@ struct ControllerResponder: HTTPResponder {
             return Self.metricsResponse(text, method: method)
         }
         let body = try await collectBody(request)
+        // Only POST, PUT and DELETE read the body (§2.3); a GET's body is ignored.
+        let readsBody = ["POST", "PUT", "DELETE"].contains(method)
         let params: Parameters
-        do { params = try Parameters(query: request.uri.query, body: body) } catch { throw error.apiError }
+        do { params = try Parameters(query: request.uri.query, body: readsBody ? body : []) } catch { throw error.apiError }
         let identity = try await resolveIdentity(request, context: context)
         let apiRequest = APIRequest(method: method, route: route, params: params, identity: identity, now: controller.clock.now())
         let result = try await controller.dispatch(apiRequest)

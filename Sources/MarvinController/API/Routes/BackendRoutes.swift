@@ -61,7 +61,8 @@ extension Controller {
     func backendPubkeys(_ request: APIRequest) async throws -> APIResponse {
         let now = request.now
         let keys = try await store.write { db -> [JSONValue] in
-            try db.execute(sql: "DELETE FROM ssh_keys WHERE expires < ?", arguments: [now])
+            // A key whose task became final now (expires = now) is already withdrawn (§11.6 scenario 121).
+            try db.execute(sql: "DELETE FROM ssh_keys WHERE expires <= ?", arguments: [now])
             return try String.fetchAll(
                 db, sql: "SELECT k.public_key FROM ssh_keys k JOIN schedules s ON s.seq = k.schedule_seq ORDER BY s.seq"
             ).map { .string($0) }
