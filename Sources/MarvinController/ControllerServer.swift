@@ -39,10 +39,11 @@ public struct ControllerServer: Sendable {
         return app
     }
 
-    /// A listener that answers only `/metrics` (cfg `metrics.port`).
+    /// A listener that answers only `/metrics` (cfg `metrics.port`); with metrics disabled it
+    /// still listens and answers 404, as the API listener does (scenario 182).
     func makeMetricsApplication(port: Int? = nil) -> Application<MetricsResponder>? {
         let config = controller.config
-        guard config.metrics.enabled, let configured = config.metrics.port else { return nil }
+        guard let configured = config.metrics.port else { return nil }
         return Application(
             responder: MetricsResponder(controller: controller),
             configuration: .init(address: .hostname(config.metrics.address, port: port ?? configured), serverName: nil),
@@ -149,7 +150,7 @@ struct MetricsResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        guard path == "/metrics" || path == "/metrics/" else {
+        guard controller.config.metrics.enabled, path == "/metrics" || path == "/metrics/" else {
             return ControllerResponder.render(status: 404, body: ["message": "not found"], method: request.method.rawValue)
         }
         let text = (try? await controller.metrics.exposition(store: controller.store)) ?? ""
