@@ -32,24 +32,23 @@ struct ExperimentRecord: Sendable {
     }
 
     /// Scheduling options; never holds hidden keys (§5.13).
-    var options: JSONValue {
-        (try? JSONParser.parse(optionsText)).map { .object(HiddenOptions.redacted($0.objectValue ?? [:])) } ?? .object([:])
-    }
-
-    private var baseObject: [String: JSONValue] {
-        ["id": .int(id), "name": .string(name), "ownerid": .int(ownerID), "type": .string(type), "script": .string(script),
-         "start": .int(start), "stop": .int(stop), "status": .string(status.rawValue), "options": options]
+    var options: [String: JSONValue] {
+        HiddenOptions.redacted((try? JSONParser.parse(optionsText))?.objectValue ?? [:])
     }
 
     /// The experiment summary with its task status counts.
     func summary(_ db: Database) throws -> JSONValue {
-        var counts: [String: JSONValue] = [:]
+        var counts: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM schedules WHERE expid = ? GROUP BY status", arguments: [id]) {
-            counts[row["status"]] = .int(row["n"])
+            counts[row["status"]] = row["n"]
         }
-        var object = baseObject
-        object["summary"] = .object(counts)
-        return .object(object)
+        return wire(summary: counts).json
+    }
+
+    private func wire(summary: [String: Int64]) -> ExperimentSummary {
+        ExperimentSummary(
+            id: id, name: name, ownerID: ownerID, type: type, script: script, start: start, stop: stop, status: status.rawValue,
+            options: options, summary: summary)
     }
 
     /// The experiment with its tasks (`…/schedules`), optionally reduced to one schedule id.
@@ -59,7 +58,7 @@ struct ExperimentRecord: Sendable {
             if let scheduleID, task.id != scheduleID { continue }
             schedules[task.id] = ["nodeid": .int(task.nodeID), "start": .int(task.start), "status": .string(task.status.text), "stop": .int(task.stop)]
         }
-        var object = baseObject
+        var object = wire(summary: [:]).baseJSON
         object["schedules"] = .object(schedules)
         return .object(object)
     }

@@ -31,11 +31,11 @@ struct InterfaceRecord: Sendable {
         quotaLastReset = row["quota_last_reset"]
     }
 
-    var json: JSONValue {
-        ["iccid": .string(iccid), "imei": .string(imei), "mccmnc": .string(mccmnc), "operator": .string(operatorName),
-         "interface": .string(opname), "status": .string(status), "heartbeat": .int(heartbeat),
-         "quota_current": .int(quotaCurrent), "quota_last_reset": .int(quotaLastReset),
-         "quota_reset_value": .int(quotaResetValue), "quota_reset_date": .int(quotaResetDate)]
+    var wire: InterfaceObject {
+        InterfaceObject(
+            iccid: iccid, imei: imei, mccmnc: mccmnc, operatorName: operatorName, interface: opname, status: status,
+            heartbeat: heartbeat, quotaCurrent: quotaCurrent, quotaLastReset: quotaLastReset, quotaResetValue: quotaResetValue,
+            quotaResetDate: quotaResetDate)
     }
 }
 

@@ -21,19 +21,9 @@ struct NodeRecord: Sendable {
         self.tags = tags
     }
 
-    /// Names a tag may not take: they would collide with the node object's own keys (§4.4).
-    static let reservedTagNames: Set<String> = ["id", "hostname", "status", "heartbeat", "interfaces"]
-
     /// The flat node object: fields, one key per tag, and the current interfaces.
     func json(interfaces: [InterfaceRecord]) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        for (name, value) in tags { object[name] = .string(value) }
-        object["id"] = .int(id)
-        object["hostname"] = .string(hostname)
-        object["status"] = .string(status.rawValue)
-        object["heartbeat"] = .int(heartbeat)
-        object["interfaces"] = .array(interfaces.map(\.json))
-        return .object(object)
+        NodeObject(id: id, hostname: hostname, status: status.rawValue, heartbeat: heartbeat, tags: tags, interfaces: interfaces.map(\.wire)).json
     }
 }
 

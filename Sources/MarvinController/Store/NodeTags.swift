@@ -63,6 +63,6 @@ enum NodeTags {
             && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0)) }
         let valueOK = (1...256).contains(value.count) && !value.contains(",") && !value.contains("|")
         guard nameOK, valueOK else { throw APIError(400, "Invalid tag (\(element)).") }
-        if NodeRecord.reservedTagNames.contains(name) { throw APIError(400, "Tag name \(name) is reserved.") }
+        if NodeObject.fieldNames.contains(name) { throw APIError(400, "Tag name \(name) is reserved.") }
     }
 }

@@ -49,12 +49,10 @@ struct ScheduleRecord: Sendable {
 
     /// The schedule object; hidden options only in the private view of the task's node.
     func json(privateView: Bool) -> JSONValue {
-        let options = privateView ? deploymentOptions : HiddenOptions.redacted(deploymentOptions)
-        return [
-            "id": .string(id), "nodeid": .int(nodeID), "expid": .int(expID), "start": .int(start), "stop": .int(stop),
-            "status": .string(status.text), "shared": .int(createdShared || isFinal ? 1 : 0),
-            "deployment_options": .object(options),
-        ]
+        ScheduleObject(
+            id: id, nodeID: nodeID, expID: expID, start: start, stop: stop, status: status, shared: createdShared || isFinal,
+            deploymentOptions: privateView ? deploymentOptions : HiddenOptions.redacted(deploymentOptions)
+        ).json
     }
 }
 

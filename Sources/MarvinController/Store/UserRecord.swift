@@ -48,13 +48,10 @@ struct UserRecord: Sendable {
 
     /// The user object; `ssl_id` only for admins and the user itself (§2.5.5).
     func json(showFingerprint: Bool) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "id": .int(id), "name": .string(name), "role": .string(role.rawValue), "project": .string(project),
-            "quota_time": .int(quota(.time).current), "quota_data": .int(quota(.data).current),
-            "quota_storage": .int(quota(.storage).current),
-        ]
-        if showFingerprint { object["ssl_id"] = .string(sslID) }
-        return .object(object)
+        UserObject(
+            id: id, name: name, role: role.rawValue, project: project, quotaTime: quota(.time).current,
+            quotaData: quota(.data).current, quotaStorage: quota(.storage).current, sslID: showFingerprint ? sslID : nil
+        ).json
     }
 }
 

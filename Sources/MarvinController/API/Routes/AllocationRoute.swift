@@ -20,9 +20,8 @@ extension Controller {
             }
             metrics.allocation(result: "ok")
             logger.info("experiment allocated", metadata: ["experiment": "\(result.experimentID)", "intervals": "\(result.intervals)"])
-            return APIResponse(status: 201, ["experiment": .int(result.experimentID), "intervals": .int(Int64(result.intervals)),
-                 "message": .string("Allocated task \(result.experimentID)."), "nodecount": .int(Int64(result.nodecount))],
-                headers: [("Location", "/schedules/\(result.experimentID)")])
+            let answer = AllocationAnswer(experiment: result.experimentID, intervals: Int64(result.intervals), nodecount: Int64(result.nodecount))
+            return APIResponse(status: 201, answer.json, headers: [("Location", "/schedules/\(result.experimentID)")])
         } catch let error as APIError {
             let code = error.extras["code"]?.stringValue
             metrics.allocation(result: code ?? "rejected")

@@ -61,8 +61,10 @@ extension Controller {
         guard !slots.isEmpty else { throw APIError(409, "Could not find available time slot matching these criteria.") }
         let shownTypes = preselection == nil ? nodetypes : ""
         return APIResponse(.array(slots.map { slot in
-            ["start": .int(slot.start), "stop": .int(slot.start + duration), "max_stop": .int(slot.maxStop),
-             "nodecount": .int(nodecount), "max_nodecount": .int(Int64(slot.available)), "nodetypes": .string(shownTypes)]
+            FoundSlot(
+                start: slot.start, stop: slot.start + duration, maxStop: slot.maxStop, nodecount: nodecount,
+                maxNodecount: Int64(slot.available), nodetypes: shownTypes
+            ).json
         }))
     }
 }

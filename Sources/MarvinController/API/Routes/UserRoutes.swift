@@ -44,7 +44,7 @@ extension Controller {
                 object["type"] = .string(experiment.type)
                 object["script"] = .string(experiment.script)
                 object["recurring_until"] = .int(experiment.recurringUntil)
-                object["options"] = .string(JSONWriter.write(experiment.options, pretty: false))
+                object["options"] = .string(JSONWriter.write(.object(experiment.options), pretty: false))
                 return .object(object)
             }
         }
