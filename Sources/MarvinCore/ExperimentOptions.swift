@@ -81,7 +81,7 @@ public struct ExperimentOptions: Sendable, Equatable {
     }
 
     /// Parses the `nodes` option (§5.8): a comma-separated string or a list of ids.
-    static func nodeList(_ value: JSONValue?) throws(Invalid) -> [Int64]? {
+    public static func nodeList(_ value: JSONValue?) throws(Invalid) -> [Int64]? {
         guard let value else { return nil }
         var ids: [Int64] = []
         switch value {

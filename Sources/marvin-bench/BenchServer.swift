@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarvinController
+import ServiceLifecycle
 
 /// A real marvinctld in this process, with its database and clock file in a throw-away directory.
 /// The clock file fixes "now" (`testing.clock_file`, §8), so runs are reproducible.
@@ -13,6 +14,7 @@ struct BenchServer {
     let directory: URL
     let config: ControllerConfig
     let server: ControllerServer
+    let logger: Logger
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("marvin-bench-\(UUID().uuidString)")
@@ -34,6 +36,7 @@ struct BenchServer {
         // Request logs would cost as much as some requests; warnings and errors still show.
         var logger = Logger(label: "marvinctld") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = config.logLevel
+        self.logger = logger
         server = try ControllerServer(config: config, logger: logger)
     }
 
@@ -41,24 +44,32 @@ struct BenchServer {
         var description: String { "the in-process marvinctld stopped before it listened" }
     }
 
-    /// Serves the API on a free loopback port for the duration of `body`, which gets the port.
+    /// Serves the API on a free loopback port for the duration of `body`, which gets the port;
+    /// then shuts the listener down gracefully.
     func serving<T>(_ body: (Int) async throws -> T) async throws -> T {
-        let server = server
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask {
+        let listener = try server.apiServiceForBenchmark(port: 0) { port in continuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { tasks in
+            tasks.addTask {
                 // Finishing the stream either way lets the caller see a server that never started.
                 defer { continuation.finish() }
-                try await server.serveAPIForBenchmark(port: 0) { port in continuation.yield(port) }
+                try await group.run()
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
-                try await group.waitForAll()
+                try await tasks.waitForAll()
                 throw NotListening()
             }
-            let result = try await body(port)
-            group.cancelAll()
-            return result
+            do {
+                let result = try await body(port)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
         }
     }
 

@@ -7,16 +7,12 @@ struct MarvinBench: AsyncParsableCommand {
         commandName: "marvin-bench",
         abstract: "Performance benchmarks of the Marvin components.",
         subcommands: [CtldBenchmark.self])
+
+    /// Top-level code would resolve `main()` to the synchronous overload, which runs only the
+    /// help text; inside an async function the async `main` is chosen.
+    static func mainAsync() async {
+        await main(nil)
+    }
 }
 
-// Top-level code would pick the synchronous `main()`; parse and run the async command by hand.
-do {
-    var command = try MarvinBench.parseAsRoot()
-    if var benchmark = command as? AsyncParsableCommand {
-        try await benchmark.run()
-    } else {
-        try command.run()
-    }
-} catch {
-    MarvinBench.exit(withError: error)
-}
+await MarvinBench.mainAsync()

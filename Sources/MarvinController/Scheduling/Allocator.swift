@@ -19,9 +19,20 @@ struct Allocator {
 
     /// The sc1 body of a failed interval (#22).
     func unavailable(available: Int, interval: Int, start: Int64, stop: Int64) -> APIError {
+        sc1(
+            "Only \(available)/\(request.need) \(request.unit) are available during interval \(interval) (\(UTCCalendar.isoText(start)) to \(UTCCalendar.isoText(stop))).",
+            available: available, start: start, stop: stop)
+    }
+
+    /// The sc1 body of a queue request nobody can take (§5.11.2).
+    func queueUnavailable(available: Int) -> APIError {
+        sc1("Only \(available)/\(request.need) nodes are available for scheduling this task.", available: available, start: -1, stop: request.duration)
+    }
+
+    private func sc1(_ reason: String, available: Int, start: Int64, stop: Int64) -> APIError {
         let selection: JSONValue = request.preselection.map { .array($0.map { .string(String($0)) }) } ?? .null
         return .allocation(
-            "Only \(available)/\(request.need) \(request.unit) are available during interval \(interval) (\(UTCCalendar.isoText(start)) to \(UTCCalendar.isoText(stop))).",
+            reason,
             extras: ["code": "sc1", "available": .int(Int64(available)), "requested": .int(Int64(request.need)),
                      "selection": selection, "start": .int(start), "stop": .int(stop)])
     }
@@ -78,13 +89,7 @@ struct Allocator {
         var chosen: [(start: Int64, choices: [Choice])]
         if r.isLPQ {
             let candidates = selection.candidates(start: now, stop: now + r.duration, lpq: true)
-            guard candidates.count >= r.need else {
-                let selectionList: JSONValue = r.preselection.map { .array($0.map { .string(String($0)) }) } ?? .null
-                throw APIError.allocation(
-                    "Only \(candidates.count)/\(r.need) nodes are available for scheduling this task.",
-                    extras: ["code": "sc1", "available": .int(Int64(candidates.count)), "requested": .int(Int64(r.need)),
-                             "selection": selectionList, "start": -1, "stop": .int(r.duration)])
-            }
+            guard candidates.count >= r.need else { throw queueUnavailable(available: candidates.count) }
             chosen = [(-1, Array(candidates.prefix(r.need)))]
         } else {
             switch place(starts: starts, selection: selection) {

@@ -9,7 +9,7 @@ extension Controller {
             ("monthly quota resets", { db in try QuotaLedger.applyAllDueResets(db, now: now) }),
             ("queue expiry", { db in try LowPriorityQueue.expire(db, now: now) }),
             ("data refunds", { [quota = config.quota] db in try Self.refundUnusedData(db, now: now, settings: quota) }),
-            ("ssh key expiry", { db in try db.execute(sql: "DELETE FROM ssh_keys WHERE expires < ?", arguments: [now]) }),
+            ("ssh key expiry", { db in try db.execute(sql: "DELETE FROM ssh_keys WHERE expires <= ?", arguments: [now]) }),
         ]
         for (name, step) in steps {
             do {

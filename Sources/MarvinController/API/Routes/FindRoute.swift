@@ -29,14 +29,8 @@ extension Controller {
         }
         var preselection: [Int64]?
         if let nodes = p.text("nodes") {
-            var ids: [Int64] = []
-            for element in nodes.split(separator: ",", omittingEmptySubsequences: false) {
-                let trimmed = element.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { continue }
-                guard trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(trimmed) else {
-                    throw APIError(400, "Parameter nodes must be a comma-separated list of node ids.")
-                }
-                if !ids.contains(id) { ids.append(id) }
+            guard let ids = try? ExperimentOptions.nodeList(.string(nodes)) else {
+                throw APIError(400, "Parameter nodes must be a comma-separated list of node ids.")
             }
             preselection = ids.isEmpty ? nil : ids
         }
