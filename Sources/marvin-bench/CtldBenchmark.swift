@@ -45,43 +45,11 @@ struct CtldBenchmark: AsyncParsableCommand {
                 try await seeding.firstHeartbeats(client, concurrency: concurrency)
                 let seeded = try await seeding.experiments(client)
                 print("data set: \(nodes) nodes (3 tags, 2 SIMs each), \(seeded.tasks) tasks in \(seeded.experiments) recurring experiments, "
-                    + "seeded through the API in \(String(format: "%.1f", seconds(seeded.elapsed))) s")
+                    + "seeded through the API in \(String(format: "%.1f", seeded.elapsed.inSeconds)) s")
                 print("")
-
-                print("heartbeats: \(concurrency) workers, PUT /v1/resources/{random node} as that node, \(seconds) s ...")
-                let heartbeats = await heartbeatLoad(client, nodes: nodes, concurrency: concurrency, seconds: seconds)
-                table.add("heartbeats/s (PUT /v1/resources/{id}, c=\(concurrency))", String(format: "%.0f", heartbeats.perSecond),
-                    target: "≥ \(Int(Self.heartbeatTarget))", met: heartbeats.perSecond >= Self.heartbeatTarget)
-                table.add("  requests / not 200", "\(heartbeats.requests) / \(heartbeats.count(except: 200))", target: "0 not 200",
-                    met: heartbeats.count(except: 200) == 0)
-                table.add("  latency p50 / p99",
-                    "\(milliseconds(heartbeats.latencies.percentile(50))) / \(milliseconds(heartbeats.latencies.percentile(99)))")
-
-                print("find: \(finds) sequential GET /v1/schedules/find ...")
-                let mixes = findMixes(now: now)
-                let perMix = try await findSeries(client, mixes: mixes, count: finds)
-                var all = WorkloadResult()
-                for result in perMix { all.merge(result) }
-                let p99 = all.latencies.percentile(99) ?? .infinity
-                table.add("find p50 / p99 (\(all.requests) requests)",
-                    "\(milliseconds(all.latencies.percentile(50))) / \(milliseconds(p99))", target: "p99 < \(Int(Self.findP99Target)) ms",
-                    met: p99 < Self.findP99Target)
-                table.add("  max / answers", "\(milliseconds(all.latencies.maximum)) / \(statusSummary(all.statuses))")
-                for (mix, result) in zip(mixes, perMix) {
-                    table.add("  \(mix.label): p50 / max",
-                        "\(milliseconds(result.latencies.percentile(50))) / \(milliseconds(result.latencies.maximum))")
-                }
-
-                let allocation = RecurringAllocation(nodecount: min(100, nodes), intervals: 72, start: now + 3600)
-                print("recurring allocation: POST /v1/experiments, \(allocation.nodecount) nodes × \(allocation.intervals) intervals ...")
-                let reply = try await allocation.run(client)
-                let intervals = reply.object?["intervals"] as? Int
-                let succeeded = reply.status == 201 && intervals == allocation.intervals
-                let elapsed = seconds(reply.latency)
-                table.add("recurring allocation \(allocation.nodecount) × \(allocation.intervals)", String(format: "%.3f s", elapsed),
-                    target: "< \(Int(Self.allocationTarget)) s", met: succeeded && elapsed < Self.allocationTarget)
-                table.add("  answer", succeeded ? "201, intervals: \(intervals ?? 0)" : "\(reply.status) \(reply.body.prefix(200))",
-                    target: "201, intervals: \(allocation.intervals)", met: succeeded)
+                await measureHeartbeats(client, into: &table)
+                try await measureFinds(client, now: now, into: &table)
+                try await measureRecurringAllocation(client, now: now, into: &table)
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -92,8 +60,47 @@ struct CtldBenchmark: AsyncParsableCommand {
         print(table.render())
     }
 
-    private func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) / 1e18
+    private func measureHeartbeats(_ client: LoadClient, into table: inout FiguresTable) async {
+        print("heartbeats: \(concurrency) workers, PUT /v1/resources/{random node} as that node, \(seconds) s ...")
+        let cpu = CPUTimes.now()
+        let result = await heartbeatLoad(client, nodes: nodes, concurrency: concurrency, seconds: seconds)
+        let shares = CPUTimes.now()?.shares(since: cpu) ?? "-"
+        table.add("heartbeats/s (PUT /v1/resources/{id}, c=\(concurrency))", String(format: "%.0f", result.perSecond),
+            target: "≥ \(Int(Self.heartbeatTarget))", met: result.perSecond >= Self.heartbeatTarget)
+        let failed = result.count(except: 200)
+        table.add("  requests / not 200", "\(result.requests) / \(failed)", target: "0 not 200", met: failed == 0)
+        table.add("  latency p50 / p99", "\(milliseconds(result.latencies.percentile(50))) / \(milliseconds(result.latencies.percentile(99)))")
+        table.add("  CPU during the phase", shares)
+    }
+
+    private func measureFinds(_ client: LoadClient, now: Int64, into table: inout FiguresTable) async throws {
+        print("find: \(finds) sequential GET /v1/schedules/find ...")
+        let mixes = findMixes(now: now)
+        let cpu = CPUTimes.now()
+        let perMix = try await findSeries(client, mixes: mixes, count: finds)
+        let shares = CPUTimes.now()?.shares(since: cpu) ?? "-"
+        var all = WorkloadResult()
+        for result in perMix { all.merge(result) }
+        let p99 = all.latencies.percentile(99) ?? .infinity
+        table.add("find p50 / p99 (\(all.requests) requests)", "\(milliseconds(all.latencies.percentile(50))) / \(milliseconds(p99))",
+            target: "p99 < \(Int(Self.findP99Target)) ms", met: p99 < Self.findP99Target)
+        table.add("  max / answers", "\(milliseconds(all.latencies.maximum)) / \(statusSummary(all.statuses))")
+        table.add("  CPU during the phase", shares)
+        for (mix, result) in zip(mixes, perMix) {
+            table.add("  \(mix.label): p50 / max", "\(milliseconds(result.latencies.percentile(50))) / \(milliseconds(result.latencies.maximum))")
+        }
+    }
+
+    private func measureRecurringAllocation(_ client: LoadClient, now: Int64, into table: inout FiguresTable) async throws {
+        let allocation = RecurringAllocation(nodecount: min(100, nodes), intervals: 72, start: now + 3600)
+        print("recurring allocation: POST /v1/experiments, \(allocation.nodecount) nodes × \(allocation.intervals) intervals ...")
+        let reply = try await allocation.run(client)
+        let intervals = reply.object?["intervals"] as? Int
+        let succeeded = reply.status == 201 && intervals == allocation.intervals
+        let elapsed = reply.latency.inSeconds
+        table.add("recurring allocation \(allocation.nodecount) × \(allocation.intervals)", String(format: "%.3f s", elapsed),
+            target: "< \(Int(Self.allocationTarget)) s", met: succeeded && elapsed < Self.allocationTarget)
+        table.add("  answer", succeeded ? "201, intervals: \(intervals ?? 0)" : "\(reply.status) \(reply.body.prefix(200))",
+            target: "201, intervals: \(allocation.intervals)", met: succeeded)
     }
 }

@@ -24,3 +24,10 @@ struct LatencySample {
 
     var maximum: Double? { nanoseconds.max().map { Double($0) / 1_000_000 } }
 }
+
+extension Duration {
+    var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

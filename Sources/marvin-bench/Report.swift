@@ -31,6 +31,33 @@ enum Machine {
     }
 }
 
+/// Kernel CPU accounting (`/proc/stat`), to tell a slow machine from a contended one: `steal` is
+/// time the hypervisor gave this VM's CPUs to others.
+struct CPUTimes {
+    var busy: Int64
+    var idle: Int64
+    var steal: Int64
+
+    /// Now; nil where `/proc/stat` does not exist.
+    static func now() -> CPUTimes? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return nil }
+        // user nice system idle iowait irq softirq steal
+        let fields = line.split(separator: " ").dropFirst().compactMap { Int64($0) }
+        guard fields.count >= 8 else { return nil }
+        return CPUTimes(busy: fields[0] + fields[1] + fields[2] + fields[5] + fields[6], idle: fields[3] + fields[4], steal: fields[7])
+    }
+
+    /// "87% busy, 9% idle, 4% steal" for the time since `start`.
+    func shares(since start: CPUTimes?) -> String {
+        guard let start else { return "-" }
+        let (busy, idle, steal) = (self.busy - start.busy, self.idle - start.idle, self.steal - start.steal)
+        let total = Double(max(1, busy + idle + steal))
+        return String(format: "%.0f%% busy, %.0f%% idle, %.0f%% steal", 100 * Double(busy) / total, 100 * Double(idle) / total, 100 * Double(steal) / total)
+    }
+}
+
 /// The figures table: what was measured, the target, and whether it was reached.
 /// It only prints; a benchmark never fails a build.
 struct FiguresTable {
@@ -47,8 +74,8 @@ struct FiguresTable {
         let widths = (all.map(\.figure.count).max() ?? 0, all.map(\.measured.count).max() ?? 0, all.map(\.target.count).max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
         let lines = all.map { row in
-            [pad(row.figure, widths.0), pad(row.measured, widths.1), pad(row.target, widths.2), row.verdict]
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            let line = [pad(row.figure, widths.0), pad(row.measured, widths.1), pad(row.target, widths.2), row.verdict].joined(separator: "  ")
+            return String(line.reversed().drop(while: { $0 == " " }).reversed())
         }
         let rule = String(repeating: "-", count: widths.0 + widths.1 + widths.2 + 12)
         return ([lines[0], rule] + lines.dropFirst()).joined(separator: "\n")

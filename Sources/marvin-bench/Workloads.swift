@@ -28,10 +28,7 @@ struct WorkloadResult {
         statuses.merge(other.statuses, uniquingKeysWith: +)
     }
 
-    var perSecond: Double {
-        let (seconds, attoseconds) = elapsed.components
-        return Double(requests) / (Double(seconds) + Double(attoseconds) / 1e18)
-    }
+    var perSecond: Double { Double(requests) / elapsed.inSeconds }
 }
 
 /// `concurrency` workers, each sending heartbeats (§7) of random nodes back to back until

@@ -105,7 +105,7 @@ struct ControllerResponder: HTTPResponder {
                 .credentials(peer: peer, fingerprintValues: values, verifiedValues: request.headers[values: Self.verifiedHeader])
         }
         guard let fingerprint else { return Identity(fingerprint: nil, verified: verified, user: nil) }
-        let user = try await controller.store.read { db in try UserRecord.fetch(db, fingerprint: fingerprint) }
+        let user = try controller.store.principal(fingerprint: fingerprint)
         return Identity(fingerprint: fingerprint, verified: verified, user: user)
     }
 

@@ -6,9 +6,14 @@ import MarvinCore
 enum LowPriorityQueue {
     static let expiredStatus = TaskStatus(.failed, reason: "not executed within availability window")
 
+    /// Only open queue entries have `start < 0` (a final unplaced task gets `start = now`), so the
+    /// `start` index finds them directly. Without the hint SQLite prefers `nodeid = ?` on the
+    /// `(nodeid, stop)` index and reads every task the node ever had, on every heartbeat.
+    static let queuedTasks = "SELECT * FROM schedules INDEXED BY schedules_start WHERE start < 0 AND final = 0"
+
     /// Fails and refunds unplaced tasks whose window has ended (§5.11.4); for one node or all.
     static func expire(_ db: Database, now: Int64, nodeID: Int64? = nil) throws {
-        var sql = "SELECT * FROM schedules WHERE start < 0 AND final = 0 AND lpq_until < ?"
+        var sql = queuedTasks + " AND lpq_until < ?"
         var arguments: StatementArguments = [now]
         if let nodeID {
             sql += " AND nodeid = ?"
@@ -31,7 +36,7 @@ enum LowPriorityQueue {
     /// Places the first queued task of the node that fits right now (§5.11.3); returns its id.
     static func placeNext(_ db: Database, nodeID: Int64, now: Int64, policy: SchedulingPolicy) throws -> String? {
         let queued = try ScheduleRecord.fetchAll(
-            db, sql: "SELECT * FROM schedules WHERE nodeid = ? AND start < 0 AND final = 0 ORDER BY seq", arguments: [nodeID])
+            db, sql: queuedTasks + " AND nodeid = ? ORDER BY seq", arguments: [nodeID])
         guard !queued.isEmpty else { return nil }
         let blocking = try Row.fetchAll(
             db, sql: "SELECT start, stop FROM schedules WHERE nodeid = ? AND start >= 0 AND final = 0 AND shared = 0", arguments: [nodeID]

@@ -61,14 +61,16 @@ extension ScheduleRecord {
         try Row.fetchOne(db, sql: "SELECT * FROM schedules WHERE id = ?", arguments: [id]).map(ScheduleRecord.init(row:))
     }
 
+    /// `sql` is fixed text (every caller's is), so the compiled statement is kept in the
+    /// connection's cache: compiling `SELECT *` of this table is costlier than running it, and
+    /// the heartbeat runs three such queries per request.
     static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [ScheduleRecord] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map(ScheduleRecord.init(row:))
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(ScheduleRecord.init(row:))
     }
 
     /// Sets the full status string and keeps the `final` column (used by the blocking index) in step.
     static func setStatus(_ db: Database, seq: Int64, _ status: TaskStatus) throws {
-        try db.execute(
-            sql: "UPDATE schedules SET status = ?, final = ? WHERE seq = ?", arguments: [status.text, status.isFinal, seq])
+        try db.cachedStatement(sql: "UPDATE schedules SET status = ?, final = ? WHERE seq = ?").execute(arguments: [status.text, status.isFinal, seq])
     }
 
     /// Side effects of becoming final (§6.2): the ssh key expires, an unplaced task gets `start = stop = now`.

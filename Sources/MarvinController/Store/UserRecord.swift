@@ -60,8 +60,9 @@ extension UserRecord {
         try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(UserRecord.init(row:))
     }
 
+    /// The identity lookup of every request; its compiled statement is kept in the connection's cache.
     static func fetch(_ db: Database, fingerprint: String) throws -> UserRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE ssl_id = ?", arguments: [fingerprint]).map(UserRecord.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE ssl_id = ?"), arguments: [fingerprint]).map(UserRecord.init(row:))
     }
 
     static func fetchAll(_ db: Database) throws -> [UserRecord] {

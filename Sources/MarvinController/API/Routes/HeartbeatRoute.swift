@@ -18,7 +18,10 @@ extension Controller {
         }
 
         let answer = try await store.write { db -> JSONValue in
-            guard let id = Int64(segment), let node = try NodeRecord.fetch(db, id: id) else {
+            // Only the status is needed: `NodeRecord.fetch` would read the tags too.
+            guard let id = Int64(segment),
+                let storedStatus = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM nodes WHERE id = ?"), arguments: [id])
+            else {
                 throw APIError(404, "Could not find resource with this id.")
             }
             var report: [JSONValue] = []
@@ -34,9 +37,10 @@ extension Controller {
             }
 
             // 1. liveness and maintenance state
-            var status = node.status
+            var status = NodeStatus(rawValue: storedStatus) ?? .disabled
             if status == .active || status == .maintenance { status = maintenance ? .maintenance : .active }
-            try db.execute(sql: "UPDATE nodes SET heartbeat = ?, status = ? WHERE id = ?", arguments: [now, status.rawValue, id])
+            // The statements of every heartbeat come from the connection's statement cache.
+            try db.cachedStatement(sql: "UPDATE nodes SET heartbeat = ?, status = ? WHERE id = ?").execute(arguments: [now, status.rawValue, id])
             // 2. interface report
             for case .object(let element) in report {
                 try Self.recordInterface(db, nodeID: id, element: element, now: now)
@@ -45,14 +49,15 @@ extension Controller {
             try LowPriorityQueue.expire(db, now: now, nodeID: id)
             let placed = status == .active ? try LowPriorityQueue.placeNext(db, nodeID: id, now: now, policy: policy) : nil
             // 5. tasks to deliver
-            let tasks = try Self.deliverableTasks(db, nodeID: id, now: now, window: settings.prefetchWindow, knownTasks: knownTasks, placed: placed)
+            let tasks = try Self.deliverableTasks(
+                db, nodeID: id, now: now, window: settings.prefetchWindow, knownTasks: knownTasks, placed: placed, limit: limit)
             let delivered = limit == 0 ? tasks : Array(tasks.prefix(Int(limit)))
             for task in delivered {
                 if task.isFinal {
-                    try db.execute(sql: "UPDATE schedules SET final_delivered = 1 WHERE seq = ?", arguments: [task.seq])
+                    try db.cachedStatement(sql: "UPDATE schedules SET final_delivered = 1 WHERE seq = ?").execute(arguments: [task.seq])
                 } else {
                     if task.status.code == .defined { try ScheduleRecord.setStatus(db, seq: task.seq, TaskStatus(.requested)) }
-                    try db.execute(sql: "UPDATE schedules SET delivered = 1 WHERE seq = ?", arguments: [task.seq])
+                    try db.cachedStatement(sql: "UPDATE schedules SET delivered = 1 WHERE seq = ?").execute(arguments: [task.seq])
                 }
             }
             var interfaces: JSONValue = .object([:])
@@ -103,19 +108,29 @@ extension Controller {
         }
     }
 
-    /// §7.4: open tasks in the prefetch window, plus abort/cancel notices for tasks the node holds.
+    /// §7.4: open tasks in the prefetch window, plus abort/cancel notices for tasks the node holds;
+    /// with `limit` > 0 the caller answers only the first `limit` of them.
     static func deliverableTasks(
-        _ db: Database, nodeID: Int64, now: Int64, window: Int64, knownTasks: Set<String>?, placed: String?
+        _ db: Database, nodeID: Int64, now: Int64, window: Int64, knownTasks: Set<String>?, placed: String?, limit: Int64 = 0
     ) throws -> [ScheduleRecord] {
-        let candidates = try ScheduleRecord.fetchAll(
-            db, sql: "SELECT * FROM schedules WHERE nodeid = ? AND start >= 0 AND start <= ? AND stop >= ? ORDER BY start, seq",
-            arguments: [nodeID, now + window, now])
-        let selected = candidates.filter { task in
+        func qualifies(_ task: ScheduleRecord) -> Bool {
             guard let code = task.status.code else { return false }
             if !code.isFinal { return true }
             guard code == .aborted || code == .canceled else { return false }
             if let knownTasks { return knownTasks.contains(task.id) }
             return task.delivered && !task.finalDelivered
+        }
+        // Without a task placed by this heartbeat the answer is the first `limit` qualifying rows in
+        // this order, so reading stops there: decoding every task of the next day cost more than
+        // the rest of the heartbeat.
+        let enough = placed == nil && limit > 0 ? Int(limit) : Int.max
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT * FROM schedules WHERE nodeid = ? AND start >= 0 AND start <= ? AND stop >= ? ORDER BY start, seq"),
+            arguments: [nodeID, now + window, now])
+        var selected: [ScheduleRecord] = []
+        while selected.count < enough, let row = try rows.next() {
+            let task = ScheduleRecord(row: row)
+            if qualifies(task) { selected.append(task) }
         }
         guard let placed, let first = selected.firstIndex(where: { $0.id == placed }) else { return selected }
         var ordered = selected
