@@ -7,16 +7,16 @@ import Synchronization
 /// Handlers are extensions of this type, grouped per resource under `API/Routes`.
 final class Controller: Sendable {
     let config: ControllerConfig
-    let store: ControllerStore
+    let storage: any ControllerStorage
     let clock: any ControllerClock
     let logger: Logger
     let metrics: ControllerMetrics
     /// When each node was last sent its interface list (§7.6); memory only, by design.
     let interfaceListSent = Mutex<[Int64: Int64]>([:])
 
-    init(config: ControllerConfig, store: ControllerStore, clock: any ControllerClock, logger: Logger, metrics: ControllerMetrics) {
+    init(config: ControllerConfig, storage: any ControllerStorage, clock: any ControllerClock, logger: Logger, metrics: ControllerMetrics) {
         self.config = config
-        self.store = store
+        self.storage = storage
         self.clock = clock
         self.logger = logger
         self.metrics = metrics

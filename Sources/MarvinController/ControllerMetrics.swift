@@ -1,4 +1,3 @@
-import GRDB
 import MarvinCore
 import Prometheus
 
@@ -41,17 +40,8 @@ final class ControllerMetrics: Sendable {
     }
 
     /// Refreshes the node and task gauges from the database, then renders everything.
-    func exposition(store: ControllerStore) async throws -> String {
-        let (nodes, tasks) = try await store.read { db -> ([String: Int64], [String: Int64]) in
-            var nodes: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM nodes GROUP BY status") { nodes[row["status"]] = row["n"] }
-            var tasks: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM schedules GROUP BY status") {
-                let code = TaskStatus(row["status"] as String).codeText
-                tasks[code, default: 0] += row["n"] as Int64
-            }
-            return (nodes, tasks)
-        }
+    func exposition(storage: any ControllerStorage) async throws -> String {
+        let (nodes, tasks) = try await storage.statusCounts()
         for status in NodeStatus.allCases {
             registry.makeGauge(descriptor: Self.name("marvinctld_nodes", "", "Nodes by status."), labels: [("status", status.rawValue)])
                 .set(nodes[status.rawValue] ?? 0)

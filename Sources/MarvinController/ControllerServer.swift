@@ -13,9 +13,9 @@ public struct ControllerServer: Sendable {
     let controller: Controller
 
     public init(config: ControllerConfig, logger: Logger) throws {
-        let store = try ControllerStore(path: config.database)
+        let storage = try SQLiteStorage(path: config.database)
         let clock: any ControllerClock = config.clockFile.map { FileClock(path: $0) } ?? SystemClock()
-        controller = Controller(config: config, store: store, clock: clock, logger: logger, metrics: ControllerMetrics())
+        controller = Controller(config: config, storage: storage, clock: clock, logger: logger, metrics: ControllerMetrics())
     }
 
     init(controller: Controller) {
@@ -79,9 +79,8 @@ public struct ControllerServer: Sendable {
     public func addUser(name: String?, ssl: String?, role: String?, project: String?) throws -> Int64 {
         let (now, quota) = (controller.clock.now(), controller.config.quota)
         return try translate {
-            try controller.store.writeSync { db in
-                try UserRegistration.create(db, name: name, ssl: ssl, role: role, project: project, now: now, quota: quota)
-            }
+            let user = try UserRegistration.validate(name: name, ssl: ssl, role: role, project: project, quota: quota)
+            return try controller.storage.createUserNow(user, now: now)
         }
     }
 
@@ -92,23 +91,23 @@ public struct ControllerServer: Sendable {
             guard id >= 1 else { throw APIError(400, "Parameter id must be a positive integer.") }
             guard (1...253).contains(hostname.count) else { throw APIError(400, "Parameter hostname must be a non-empty string.") }
             let tagValues = try NodeTags.parse(list: tags)
-            var specs: [InterfaceRecord.Spec] = []
+            var specs: [InterfaceSpec] = []
             var seen = Set<String>()
             for spec in interfaces {
                 guard let iccid = spec["iccid"], !iccid.isEmpty, iccid.count <= 32 else {
-                    throw APIError(400, InterfaceRecord.SpecError.invalid.message)
+                    throw APIError(400, InterfaceSpec.Invalid.notInterfaceObjects.message)
                 }
                 var quota: Int64?
                 if let text = spec["quota"] {
-                    guard let value = Int64(text), value >= 0 else { throw APIError(400, InterfaceRecord.SpecError.invalid.message) }
+                    guard let value = Int64(text), value >= 0 else { throw APIError(400, InterfaceSpec.Invalid.notInterfaceObjects.message) }
                     quota = value
                 }
-                guard seen.insert(iccid).inserted else { throw APIError(400, InterfaceRecord.SpecError.duplicate(iccid).message) }
-                specs.append(InterfaceRecord.Spec(iccid: iccid, imei: spec["imei"], mccmnc: spec["mccmnc"], operatorName: spec["operator"], quota: quota))
+                guard seen.insert(iccid).inserted else { throw APIError(400, InterfaceSpec.Invalid.duplicate(iccid).message) }
+                specs.append(InterfaceSpec(iccid: iccid, imei: spec["imei"], mccmnc: spec["mccmnc"], operatorName: spec["operator"], quota: quota))
             }
             let request = NodeRegistration.Request(
                 id: id, hostname: hostname, tags: tagValues, interfaces: specs, status: try NodeRegistration.status(status ?? "active"))
-            try controller.store.writeSync { db in try NodeRegistration.register(db, request, now: now) }
+            try controller.storage.registerNodeNow(request, now: now)
             return id
         }
     }
@@ -153,7 +152,7 @@ struct MetricsResponder: HTTPResponder {
         guard controller.config.metrics.enabled, path == "/metrics" || path == "/metrics/" else {
             return ControllerResponder.render(status: 404, body: ["message": "not found"], method: request.method.rawValue)
         }
-        let text = (try? await controller.metrics.exposition(store: controller.store)) ?? ""
+        let text = (try? await controller.metrics.exposition(storage: controller.storage)) ?? ""
         return ControllerResponder.metricsResponse(text, method: request.method.rawValue)
     }
 }

@@ -772,7 +772,7 @@ extension AllocationTests {
         let logs = CapturedLogs()
         let logger = Logger(label: "ctld-captured") { _ in CapturingLogHandler(sink: logs) }
         let controller = Controller(
-            config: ctld.config, store: ctld.controller.store, clock: ctld.controller.clock, logger: logger, metrics: ControllerMetrics())
+            config: ctld.config, storage: ctld.controller.storage, clock: ctld.controller.clock, logger: logger, metrics: ControllerMetrics())
         let app = try ControllerServer(controller: controller).makeApplication()
         try await app.test(.ahc(.http)) { client in
             let client = CtldClient(client: client)

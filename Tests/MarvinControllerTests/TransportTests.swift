@@ -86,8 +86,8 @@ import Testing
 
     @Test func scenario008_storeFailures() async throws {
         try await withFixture { ctld, client in
-            ctld.controller.store.failWrites = true
-            defer { ctld.controller.store.failWrites = false }
+            ctld.sqlite.failWrites = true
+            defer { ctld.sqlite.failWrites = false }
             let user = try await client.call(.post, "/v1/users", as: .admin, .form("name=z&ssl=\(String(repeating: "e", count: 40))&role=user"))
             #expect(user.status == 500)
             #expect(user.json == ["message": "Internal server error."])

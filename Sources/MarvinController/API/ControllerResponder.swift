@@ -58,7 +58,7 @@ struct ControllerResponder: HTTPResponder {
             return response
         }
         if route.id == .metrics {
-            let text = try await controller.metrics.exposition(store: controller.store)
+            let text = try await controller.metrics.exposition(storage: controller.storage)
             return Self.metricsResponse(text, method: method)
         }
         let body = try await collectBody(request)
@@ -105,7 +105,7 @@ struct ControllerResponder: HTTPResponder {
                 .credentials(peer: peer, fingerprintValues: values, verifiedValues: request.headers[values: Self.verifiedHeader])
         }
         guard let fingerprint else { return Identity(fingerprint: nil, verified: verified, user: nil) }
-        let user = try controller.store.principal(fingerprint: fingerprint)
+        let user = try controller.storage.principal(fingerprint: fingerprint)
         return Identity(fingerprint: fingerprint, verified: verified, user: user)
     }
 

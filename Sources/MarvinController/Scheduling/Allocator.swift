@@ -1,21 +1,12 @@
-import GRDB
 import MarvinCore
 
-/// The database half of the allocation pipeline (§5.1.1 #16–#24, §5.1.2), run inside one
-/// write transaction so that the availability check and the inserts see the same state.
+/// The rules half of the allocation pipeline (§5.1.1 #16–#23): given the owner's balances and a
+/// snapshot of the nodes, decide the intervals, the nodes and the charges, or refuse. Pure: the
+/// storage runs it inside the transaction that then writes the plan (§5.1.2).
 struct Allocator {
     let request: AllocationRequest
-    let config: ControllerConfig
+    let policy: SchedulingPolicy
     let now: Int64
-    let owner: Int64
-
-    var policy: SchedulingPolicy { config.policy }
-
-    struct Result: Sendable {
-        var experimentID: Int64
-        var intervals: Int
-        var nodecount: Int
-    }
 
     /// The sc1 body of a failed interval (#22).
     func unavailable(available: Int, interval: Int, start: Int64, stop: Int64) -> APIError {
@@ -37,12 +28,12 @@ struct Allocator {
                      "selection": selection, "start": .int(start), "stop": .int(stop)])
     }
 
-    func run(_ db: Database) throws -> Result {
+    func plan(balances: [QuotaKind: QuotaBalance], snapshot: SchedulingSnapshot) throws -> AllocationPlan {
         let r = request
         let validated = r.validated
         // #16, #17: times and recurrence, for ASAP with the provisional start
         var until = validated.until
-        var firstStart = r.isASAP ? now + policy.leadTime + policy.asapSlack : r.start
+        let firstStart = r.isASAP ? now + policy.leadTime + policy.asapSlack : r.start
         var starts: [Int64] = []
         if r.isLPQ {
             if r.duration < policy.minRuntime { throw APIError.allocation("Tasks must run for a minimum of \(policy.minRuntime) seconds.") }
@@ -50,7 +41,6 @@ struct Allocator {
             let end = validated.until ?? now + policy.lpqDefaultWindow
             if end <= now { throw APIError.allocation("End of availability window set to before start time.") }
             until = min(end, now + policy.horizon)
-            firstStart = -1
             starts = [-1]
         } else {
             try AllocationRequest.checkTimes(start: firstStart, duration: r.duration, now: now, policy: policy)
@@ -61,28 +51,26 @@ struct Allocator {
         // #18
         if r.mode == .pair, r.nodecount % 2 != 0 { throw APIError.allocation("Node count must be even for paired nodes.") }
         // #19 – #21 with the due monthly resets applied first
-        guard let user = try UserRecord.fetch(db, id: owner) else { throw APIError(401, "You'd have to be a user to do that.") }
-        let balances = try QuotaLedger.applyDueResets(db, user: user, now: now)
+        func balance(_ kind: QuotaKind) -> Int64 { balances[kind]?.current ?? 0 }
         let intervalCount = Int64(starts.count)
         if r.preselection == nil {
             let machines = r.nodecount
             let estimate = r.mode == .pair ? machines * 3 / 2 : r.mode == .head ? machines * 2 : machines
             let required = validated.traffic * estimate * intervalCount
-            if balances.quota(.data).current < required {
-                throw insufficientData(balance: balances.quota(.data).current, required: required, interfaces: estimate)
+            if balance(.data) < required {
+                throw insufficientData(balance: balance(.data), required: required, interfaces: estimate)
             }
         }
         let time = r.duration * r.nodecount * intervalCount
-        if balances.quota(.time).current < time {
-            throw APIError.allocation("Insufficient time quota.", extras: ["quota_time": .int(balances.quota(.time).current), "required": .int(time)])
+        if balance(.time) < time {
+            throw APIError.allocation("Insufficient time quota.", extras: ["quota_time": .int(balance(.time)), "required": .int(time)])
         }
         let storage = validated.storage * r.nodecount * intervalCount
-        if balances.quota(.storage).current < storage {
+        if balance(.storage) < storage {
             throw APIError.allocation(
-                "Insufficient storage quota.", extras: ["quota_storage": .int(balances.quota(.storage).current), "required": .int(storage)])
+                "Insufficient storage quota.", extras: ["quota_storage": .int(balance(.storage)), "required": .int(storage)])
         }
         // #22 node selection
-        let snapshot = try SchedulingSnapshot.load(db, now: now, bookingsFrom: now - policy.padding)
         let selection = NodeSelection(
             snapshot: snapshot, policy: policy, mode: r.mode, filter: r.filter, trustedRegistryTerm: r.trustedRegistryTerm,
             preselection: r.preselection)
@@ -103,14 +91,35 @@ struct Allocator {
         let weights = chosen.flatMap { $0.choices.map(selection.interfaceWeight) }
         let interfaces = weights.reduce(0, +)
         let data = validated.traffic * interfaces
-        if balances.quota(.data).current < data {
-            throw insufficientData(balance: balances.quota(.data).current, required: data, interfaces: interfaces)
+        if balance(.data) < data {
+            throw insufficientData(balance: balance(.data), required: data, interfaces: interfaces)
         }
         // Charges use the final series, which ASAP may have moved (§5.3.2).
         let placedIntervals = Int64(chosen.count)
         let charges = (time: r.duration * r.nodecount * placedIntervals, storage: validated.storage * r.nodecount * placedIntervals, data: data)
-        let experimentID = try write(db, chosen: chosen, until: until, selection: selection, charges: charges, interfaces: interfaces)
-        return Result(experimentID: experimentID, intervals: chosen.count, nodecount: chosen.last?.choices.count ?? 0)
+        var tasks: [AllocationPlan.Task] = []
+        for interval in chosen {
+            // Task ids follow this order: single machines as chosen; for pairs all heads, then all tails.
+            for choice in interval.choices {
+                if case .node(let id) = choice { tasks.append(task(on: id, script: r.scripts[0], weight: selection.interfaceWeight(choice), at: interval.start)) }
+                if case .pair(let head, _) = choice { tasks.append(task(on: head, script: r.scripts[0], weight: 2, at: interval.start)) }
+            }
+            for case .pair(_, let tail) in interval.choices { tasks.append(task(on: tail, script: r.scripts[1], weight: 1, at: interval.start)) }
+        }
+        return AllocationPlan(
+            experimentStart: r.isLPQ ? now : chosen[0].start,
+            experimentStop: r.isLPQ ? (until ?? now) : chosen[0].start + r.duration,
+            recurringUntil: r.isLPQ ? (until ?? 0) : (validated.until ?? 0),
+            queueWindowEnd: r.isLPQ ? until : nil, tasks: tasks, intervals: chosen.count,
+            nodecount: chosen.last?.choices.count ?? 0, chargedTime: charges.time, chargedStorage: charges.storage,
+            chargedData: charges.data, interfaces: interfaces)
+    }
+
+    /// A task of the plan; an unplaced queue task has `start = -1` and its duration as `stop`.
+    private func task(on node: Int64, script: String, weight: Int64, at start: Int64) -> AllocationPlan.Task {
+        AllocationPlan.Task(
+            node: node, script: script, start: start, stop: request.isLPQ ? request.duration : start + request.duration,
+            dataCharge: request.validated.traffic * weight)
     }
 
     private func insufficientData(balance: Int64, required: Int64, interfaces: Int64) -> APIError {
@@ -154,70 +163,29 @@ struct Allocator {
         }
         return nil
     }
+}
 
-    private func write(
-        _ db: Database, chosen: [(start: Int64, choices: [Choice])], until: Int64?, selection: NodeSelection,
-        charges: (time: Int64, storage: Int64, data: Int64), interfaces: Int64
-    ) throws -> Int64 {
-        let r = request
-        let experimentStart = r.isLPQ ? now : chosen[0].start
-        let experimentStop = r.isLPQ ? (until ?? now) : chosen[0].start + r.duration
-        let recurringUntil = r.isLPQ ? (until ?? 0) : (r.validated.until ?? 0)
-        let options = JSONWriter.write(.object(r.options.schedulingOptions(r.validated)), pretty: false)
-        try db.execute(
-            sql: """
-                INSERT INTO experiments (name, ownerid, type, script, start, stop, recurring_until, options, status, created)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
-                """,
-            arguments: [r.name, owner, r.nodetypes, r.scripts.joined(separator: "|"), experimentStart, experimentStop, recurringUntil, options, now])
-        let experimentID = db.lastInsertedRowID
-        var nextSeq = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'schedules'") ?? 0) + 1
-        let wantsSSH = r.options.has("ssh")
-        for interval in chosen {
-            // Single machines in order; for pairs all heads, then all tails.
-            var machines: [(node: Int64, script: String, weight: Int64)] = []
-            for choice in interval.choices {
-                if case .node(let id) = choice { machines.append((id, r.scripts[0], selection.interfaceWeight(choice))) }
-                if case .pair(let head, _) = choice { machines.append((head, r.scripts[0], 2)) }
-            }
-            for case .pair(_, let tail) in interval.choices { machines.append((tail, r.scripts[1], 1)) }
-            for machine in machines {
-                let id = "\(nextSeq)\(config.suffix)"
-                var deployment = r.options.deploymentOptions(script: machine.script)
-                let start = r.isLPQ ? -1 : interval.start
-                let stop = r.isLPQ ? r.duration : interval.start + r.duration
-                var publicKey: String?
-                if wantsSSH {
-                    let key = SSHKeyPair(comment: "marvin-\(id)")
-                    deployment["ssh.public"] = .string(key.publicKey)
-                    deployment["_ssh.private"] = .string(key.privateKey)
-                    publicKey = key.publicKey
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO schedules (seq, id, nodeid, expid, start, stop, status, final, shared, deployment_options, lpq_until,
-                            charge_time, charge_storage, charge_data, charged_at, data_refunded)
-                        VALUES (?, ?, ?, ?, ?, ?, 'defined', 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [nextSeq, id, machine.node, experimentID, start, stop, r.validated.shared,
-                                JSONWriter.write(.object(deployment), pretty: false), r.isLPQ ? until : nil,
-                                r.duration, r.validated.storage, r.validated.traffic * machine.weight, now, r.validated.traffic == 0])
-                if let publicKey {
-                    let expires = r.isLPQ ? (until ?? now) + r.duration : stop
-                    try db.execute(sql: "INSERT INTO ssh_keys (schedule_seq, public_key, expires) VALUES (?, ?, ?)", arguments: [nextSeq, publicKey, expires])
-                }
-                nextSeq += 1
-            }
-        }
-        let k = "\(r.need) \(r.unit), \(chosen.count) intervals"
-        for (kind, amount, text) in [
-            (QuotaKind.time, charges.time, "\(charges.time) seconds runtime (\(k))"),
-            (.storage, charges.storage, "\(charges.storage) bytes (\(k))"),
-            (.data, charges.data, "\(charges.data) bytes (\(k), \(interfaces) interfaces)"),
-        ] {
-            let balance = try QuotaLedger.adjust(db, userID: owner, kind: kind, by: -amount)
-            try Journal.user(db, ownerID: owner, kind: kind, newValue: balance, reason: "experiment #\(experimentID) requested \(text)", at: now)
-        }
-        return experimentID
+/// What an accepted allocation writes (§5.1.2).
+struct AllocationPlan: Sendable {
+    struct Task: Sendable {
+        var node: Int64
+        var script: String
+        var start: Int64
+        var stop: Int64
+        var dataCharge: Int64
     }
+
+    var experimentStart: Int64
+    var experimentStop: Int64
+    var recurringUntil: Int64
+    /// Queue requests only: the end of the availability window.
+    var queueWindowEnd: Int64?
+    var tasks: [Task]
+    var intervals: Int
+    /// Machines of the last interval (pairs in pair mode), as the 201 answer reports.
+    var nodecount: Int
+    var chargedTime: Int64
+    var chargedStorage: Int64
+    var chargedData: Int64
+    var interfaces: Int64
 }

@@ -16,6 +16,8 @@ final class Ctld: Sendable {
     let directory: URL
     let config: ControllerConfig
     let controller: Controller
+    /// The storage itself, for its test hooks.
+    let sqlite: SQLiteStorage
     let clockPath: String
 
     static let T0: Int64 = 1_772_452_800
@@ -34,10 +36,10 @@ final class Ctld: Sendable {
             \(extraYAML)
             """
         config = try ControllerConfig.parse(yaml: yaml)
-        let store = try ControllerStore(path: config.database)
+        sqlite = try SQLiteStorage(path: config.database)
         var logger = Logger(label: "ctld-test")
         logger.logLevel = .critical
-        controller = Controller(config: config, store: store, clock: FileClock(path: clockPath), logger: logger, metrics: ControllerMetrics())
+        controller = Controller(config: config, storage: sqlite, clock: FileClock(path: clockPath), logger: logger, metrics: ControllerMetrics())
     }
 
     func setClock(_ time: Int64) {

@@ -8,10 +8,9 @@ extension Controller {
         }
         do {
             let parsed = try AllocationRequest(params: request.params, fingerprint: request.identity.fingerprint, config: config)
-            let allocator = Allocator(request: parsed, config: config, now: request.now, owner: caller.id)
-            let result: Allocator.Result
+            let answer: AllocationAnswer
             do {
-                result = try await store.write { db in try allocator.run(db) }
+                answer = try await storage.allocate(parsed, owner: caller.id, now: request.now, suffix: config.suffix, policy: policy)
             } catch let error as APIError {
                 throw error
             } catch {
@@ -19,12 +18,10 @@ extension Controller {
                 throw APIError.allocation("Task creation failed.", extras: ["error": "storage error"])
             }
             metrics.allocation(result: "ok")
-            logger.info("experiment allocated", metadata: ["experiment": "\(result.experimentID)", "intervals": "\(result.intervals)"])
-            let answer = AllocationAnswer(experiment: result.experimentID, intervals: Int64(result.intervals), nodecount: Int64(result.nodecount))
-            return APIResponse(status: 201, answer.json, headers: [("Location", "/schedules/\(result.experimentID)")])
+            logger.info("experiment allocated", metadata: ["experiment": "\(answer.experiment)", "intervals": "\(answer.intervals)"])
+            return APIResponse(status: 201, answer.json, headers: [("Location", "/schedules/\(answer.experiment)")])
         } catch let error as APIError {
-            let code = error.extras["code"]?.stringValue
-            metrics.allocation(result: code ?? "rejected")
+            metrics.allocation(result: error.extras["code"]?.stringValue ?? "rejected")
             throw error
         }
     }

@@ -48,7 +48,7 @@ extension Controller {
         if ws > now + policy.horizon {
             throw APIError(409, "Provided start time is outside the allowedscheduling range (\(now + policy.leadTime), \(now + policy.horizon))")
         }
-        let snapshot = try await store.read { db in try SchedulingSnapshot.load(db, now: now, bookingsFrom: ws - policy.padding) }
+        let snapshot = try await storage.snapshot(now: now, bookingsFrom: ws - policy.padding)
         let selection = NodeSelection(snapshot: snapshot, policy: policy, mode: mode, filter: filter, trustedRegistryTerm: nil, preselection: preselection)
         let need = Int(mode == .pair ? nodecount / 2 : nodecount)
         let slots = SlotSearch(selection: selection).find(from: wanted, duration: duration, need: need, results: Int(results))

@@ -1,4 +1,3 @@
-import GRDB
 import MarvinCore
 
 /// The node heartbeat, `PUT /v1/resources/{id}` by the node principal (§7).
@@ -7,134 +6,37 @@ extension Controller {
         let caller = try request.requirePrincipal()
         let segment = request.pathParameter(0)
         guard caller.name == "Node \(segment)" else { throw APIError(401, "Wrong user to update this status. (\(caller.name))") }
+        guard let node = Int64(segment) else { throw APIError(404, "Could not find resource with this id.") }
         let p = request.params
-        let maintenance = p.flag("maintenance")
-        let knownTasks = p.knownTasks.map(Set.init)
-        let interfacesValue = p.jsonValued("interfaces")
-        let limitValue = p.integer("limit")
-        let (now, policy, settings) = (request.now, policy, config.heartbeat)
-        let sendInterfaces = interfaceListSent.withLock { sent in
-            sent[Int64(segment) ?? -1].map { now - $0 >= settings.interfacesPeriod } ?? true
+        let settings = config.heartbeat
+        // Parameter errors are answered only once the node is known to exist (§7.2).
+        var problem: APIError?
+        var interfaces: [[String: JSONValue]] = []
+        if let value = p.jsonValued("interfaces") {
+            if case .array(let items) = value {
+                interfaces = items.compactMap(\.objectValue)
+            } else {
+                problem = APIError(400, "Parameter interfaces must be a JSON list.")
+            }
         }
-
-        let answer = try await store.write { db -> JSONValue in
-            // Only the status is needed: `NodeRecord.fetch` would read the tags too.
-            guard let id = Int64(segment),
-                let storedStatus = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM nodes WHERE id = ?"), arguments: [id])
-            else {
-                throw APIError(404, "Could not find resource with this id.")
-            }
-            var report: [JSONValue] = []
-            if let interfacesValue {
-                guard case .array(let items) = interfacesValue else { throw APIError(400, "Parameter interfaces must be a JSON list.") }
-                report = items
-            }
-            var limit = settings.defaultLimit
-            switch limitValue {
-            case .absent: break
-            case .value(let value) where value >= 0: limit = value
-            default: throw APIError(400, "Parameter limit must be a non-negative integer.")
-            }
-
-            // 1. liveness and maintenance state
-            var status = NodeStatus(rawValue: storedStatus) ?? .disabled
-            if status == .active || status == .maintenance { status = maintenance ? .maintenance : .active }
-            // The statements of every heartbeat come from the connection's statement cache.
-            try db.cachedStatement(sql: "UPDATE nodes SET heartbeat = ?, status = ? WHERE id = ?").execute(arguments: [now, status.rawValue, id])
-            // 2. interface report
-            for case .object(let element) in report {
-                try Self.recordInterface(db, nodeID: id, element: element, now: now)
-            }
-            // 3. and 4. the first-availability queue
-            try LowPriorityQueue.expire(db, now: now, nodeID: id)
-            let placed = status == .active ? try LowPriorityQueue.placeNext(db, nodeID: id, now: now, policy: policy) : nil
-            // 5. tasks to deliver
-            let tasks = try Self.deliverableTasks(
-                db, nodeID: id, now: now, window: settings.prefetchWindow, knownTasks: knownTasks, placed: placed, limit: limit)
-            let delivered = limit == 0 ? tasks : Array(tasks.prefix(Int(limit)))
-            for task in delivered {
-                if task.isFinal {
-                    try db.cachedStatement(sql: "UPDATE schedules SET final_delivered = 1 WHERE seq = ?").execute(arguments: [task.seq])
-                } else {
-                    if task.status.code == .defined { try ScheduleRecord.setStatus(db, seq: task.seq, TaskStatus(.requested)) }
-                    try db.cachedStatement(sql: "UPDATE schedules SET delivered = 1 WHERE seq = ?").execute(arguments: [task.seq])
-                }
-            }
-            var interfaces: JSONValue = .object([:])
-            if sendInterfaces {
-                interfaces = .array(
-                    try Row.fetchAll(
-                        db, sql: "SELECT iccid, quota_current FROM interfaces WHERE node_id = ? AND status = 'current' AND iccid != '' ORDER BY iccid",
-                        arguments: [id]
-                    ).map { ["iccid": .string($0["iccid"]), "quota_current": .int($0["quota_current"])] })
-            }
-            return ["interfaces": interfaces, "tasks": .array(delivered.map { $0.json(privateView: true) })]
+        var limit = settings.defaultLimit
+        switch p.integer("limit") {
+        case .absent: break
+        case .value(let value) where value >= 0: limit = value
+        default: problem = problem ?? APIError(400, "Parameter limit must be a non-negative integer.")
         }
-        if sendInterfaces, let id = Int64(segment) {
-            interfaceListSent.withLock { $0[id] = now }
+        let now = request.now
+        let sendInterfaceList = interfaceListSent.withLock { sent in
+            sent[node].map { now - $0 >= settings.interfacesPeriod } ?? true
+        }
+        let report = HeartbeatReport(
+            node: node, maintenance: p.flag("maintenance"), interfaces: interfaces, limit: limit, knownTasks: p.knownTasks.map(Set.init),
+            problem: problem, sendInterfaceList: sendInterfaceList, now: now, prefetchWindow: settings.prefetchWindow, policy: policy)
+        let answer = try await storage.heartbeat(report)
+        if sendInterfaceList {
+            interfaceListSent.withLock { $0[node] = now }
         }
         metrics.heartbeats.increment()
-        return APIResponse(answer)
-    }
-
-    /// One element of the heartbeat's interface report (§7.3 step 2).
-    static func recordInterface(_ db: Database, nodeID: Int64, element: [String: JSONValue], now: Int64) throws {
-        let opname = element["opname"]?.stringValue ?? ""
-        if let iccid = element["iccid"]?.stringValue, !iccid.isEmpty {
-            let used = element["host"]?.integerValue.flatMap { $0 >= 0 ? $0 : nil } ?? 0
-            try db.execute(
-                sql: """
-                    UPDATE interfaces SET heartbeat = ?, status = 'current', quota_current = quota_reset_value - ?, opname = ?
-                    WHERE node_id = ? AND iccid = ?
-                    """,
-                arguments: [now, used, opname, nodeID, iccid])
-            if db.changesCount == 0 {
-                try db.execute(
-                    sql: """
-                        INSERT INTO interfaces (node_id, iccid, imei, opname, status, heartbeat, quota_current)
-                        VALUES (?, ?, '', ?, 'current', ?, ?)
-                        """,
-                    arguments: [nodeID, iccid, opname, now, -used])
-            }
-        } else if let mac = element["mac"]?.stringValue, !mac.isEmpty {
-            try db.execute(
-                sql: "UPDATE interfaces SET heartbeat = ?, status = 'current', opname = ? WHERE node_id = ? AND iccid = '' AND imei = ?",
-                arguments: [now, opname, nodeID, mac])
-            if db.changesCount == 0 {
-                try db.execute(
-                    sql: "INSERT INTO interfaces (node_id, iccid, imei, opname, status, heartbeat) VALUES (?, '', ?, ?, 'current', ?)",
-                    arguments: [nodeID, mac, opname, now])
-            }
-        }
-    }
-
-    /// §7.4: open tasks in the prefetch window, plus abort/cancel notices for tasks the node holds;
-    /// with `limit` > 0 the caller answers only the first `limit` of them.
-    static func deliverableTasks(
-        _ db: Database, nodeID: Int64, now: Int64, window: Int64, knownTasks: Set<String>?, placed: String?, limit: Int64 = 0
-    ) throws -> [ScheduleRecord] {
-        func qualifies(_ task: ScheduleRecord) -> Bool {
-            guard let code = task.status.code else { return false }
-            if !code.isFinal { return true }
-            guard code == .aborted || code == .canceled else { return false }
-            if let knownTasks { return knownTasks.contains(task.id) }
-            return task.delivered && !task.finalDelivered
-        }
-        // Without a task placed by this heartbeat the answer is the first `limit` qualifying rows in
-        // this order, so reading stops there: decoding every task of the next day cost more than
-        // the rest of the heartbeat.
-        let enough = placed == nil && limit > 0 ? Int(limit) : Int.max
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT * FROM schedules WHERE nodeid = ? AND start >= 0 AND start <= ? AND stop >= ? ORDER BY start, seq"),
-            arguments: [nodeID, now + window, now])
-        var selected: [ScheduleRecord] = []
-        while selected.count < enough, let row = try rows.next() {
-            let task = ScheduleRecord(row: row)
-            if qualifies(task) { selected.append(task) }
-        }
-        guard let placed, let first = selected.firstIndex(where: { $0.id == placed }) else { return selected }
-        var ordered = selected
-        ordered.insert(ordered.remove(at: first), at: 0)
-        return ordered
+        return APIResponse(answer.json)
     }
 }

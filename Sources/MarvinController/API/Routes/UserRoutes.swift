@@ -1,23 +1,19 @@
-import GRDB
+import Foundation
 import MarvinCore
 
 /// `/v1/users…` (§3.3).
 extension Controller {
     func listUsers(_ request: APIRequest) async throws -> APIResponse {
         let caller = try request.requirePrincipal()
-        let users = try await store.read { db in try UserRecord.fetchAll(db) }
+        let users = try await storage.users()
         return APIResponse(.array(users.map { $0.json(showFingerprint: caller.role == .admin || caller.id == $0.id) }))
     }
 
     func getUser(_ request: APIRequest) async throws -> APIResponse {
         let caller = try request.requirePrincipal()
-        guard let id = request.pathID(0) else { throw APIError(404, "Could not find user with this id.") }
-        let now = request.now
-        let user = try await store.write { db -> UserRecord? in
-            guard let user = try UserRecord.fetch(db, id: id) else { return nil }
-            return try QuotaLedger.applyDueResets(db, user: user, now: now)
+        guard let id = request.pathID(0), let user = try await storage.user(id: id, now: request.now) else {
+            throw APIError(404, "Could not find user with this id.")
         }
-        guard let user else { throw APIError(404, "Could not find user with this id.") }
         return APIResponse([user.json(showFingerprint: caller.role == .admin || caller.id == user.id)])
     }
 
@@ -25,50 +21,20 @@ extension Controller {
     func userSchedules(_ request: APIRequest) async throws -> APIResponse {
         _ = try request.requirePrincipal()
         guard let id = request.pathID(0) else { return APIResponse([]) }
-        let (now, horizon) = (request.now, policy.horizon)
-        let rows = try await store.read { db -> [JSONValue] in
-            let experiments = Dictionary(
-                uniqueKeysWithValues: try ExperimentRecord.fetchAll(db, sql: "SELECT * FROM experiments WHERE ownerid = ?", arguments: [id])
-                    .map { ($0.id, $0) })
-            let tasks = try ScheduleRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT s.* FROM schedules s JOIN experiments e ON e.id = s.expid
-                    WHERE e.ownerid = ? AND s.start >= 0 AND s.start <= ? AND s.stop >= ? ORDER BY s.start, s.seq
-                    """,
-                arguments: [id, now + horizon, now])
-            return tasks.compactMap { task in
-                guard let experiment = experiments[task.expID], case .object(var object) = task.json(privateView: false) else { return nil }
-                object["name"] = .string(experiment.name)
-                object["ownerid"] = .int(experiment.ownerID)
-                object["type"] = .string(experiment.type)
-                object["script"] = .string(experiment.script)
-                object["recurring_until"] = .int(experiment.recurringUntil)
-                object["options"] = .string(JSONWriter.write(.object(experiment.options), pretty: false))
-                return .object(object)
-            }
-        }
-        return APIResponse(.array(rows))
+        return APIResponse(.array(try await storage.userSchedules(id: id, from: request.now, to: request.now + policy.horizon)))
     }
 
     func userExperiments(_ request: APIRequest) async throws -> APIResponse {
         _ = try request.requirePrincipal()
-        guard let id = request.pathID(0) else { throw APIError(404, "Could not find user with this id.") }
-        let showHidden = request.params.flag("showHidden")
-        let summaries = try await store.read { db -> [JSONValue]? in
-            guard try UserRecord.fetch(db, id: id) != nil else { return nil }
-            let filter = showHidden ? "" : " AND status = 'active'"
-            return try ExperimentRecord.fetchAll(db, sql: "SELECT * FROM experiments WHERE ownerid = ?\(filter) ORDER BY id", arguments: [id])
-                .map { try $0.summary(db) }
-        }
-        guard let summaries else { throw APIError(404, "Could not find user with this id.") }
+        guard let id = request.pathID(0), let summaries = try await storage.userExperiments(id: id, showHidden: request.params.flag("showHidden"))
+        else { throw APIError(404, "Could not find user with this id.") }
         return APIResponse(.array(summaries))
     }
 
     func userJournals(_ request: APIRequest) async throws -> APIResponse {
         _ = try request.requirePrincipal()
         guard let id = request.pathID(0) else { return APIResponse([]) }
-        return APIResponse(.array(try await store.read { db in try Journal.userEntries(db, ownerID: id) }))
+        return APIResponse(.array(try await storage.userJournal(id: id)))
     }
 
     func createUser(_ request: APIRequest) async throws -> APIResponse {
@@ -76,10 +42,8 @@ extension Controller {
             throw APIError(401, "You'd have to be an admin to do that (\(request.identity.role?.rawValue ?? "None"), admin)")
         }
         let p = request.params
-        let (now, quota) = (request.now, config.quota)
-        let id = try await store.write { db in
-            try UserRegistration.create(db, name: p.text("name"), ssl: p.text("ssl"), role: p.text("role"), project: p.text("project"), now: now, quota: quota)
-        }
+        let user = try UserRegistration.validate(name: p.text("name"), ssl: p.text("ssl"), role: p.text("role"), project: p.text("project"), quota: config.quota)
+        let id = try await storage.createUser(user, now: request.now)
         logger.info("user created", metadata: ["user": "\(id)"])
         return APIResponse(status: 201, ["message": .string("User \(id) created.")], headers: [("Location", "/user/\(id)")])
     }
@@ -95,64 +59,33 @@ extension Controller {
         guard (quotaKeys.map(\.0) + ["ssl", "role"]).contains(where: p.has) else {
             throw APIError(400, "Parameters missing (any of: time, data, storage, ssl, role, time_reset, data_reset, storage_reset).")
         }
-        var changes: [(QuotaKind, Bool, Int64)] = []
+        var update = UserUpdate()
         for (key, kind, monthly) in quotaKeys where p.has(key) {
             guard case .value(let value) = p.integer(key), value >= 0 else {
                 throw APIError(400, "Parameter \(key) must be a non-negative integer.")
             }
-            changes.append((kind, monthly, value))
+            update.quotas.append((kind, monthly, value))
         }
-        var fingerprint: String?
         if p.has("ssl") {
             let text = (p.text("ssl") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard let value = Fingerprint.normalise(text) else { throw APIError(400, UserRegistration.invalidFingerprint(text)) }
-            fingerprint = value
+            update.fingerprint = value
         }
-        var role: Role?
         if p.has("role") {
             let text = (p.text("role") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard let value = UserRegistration.role(text) else { throw APIError(400, UserRegistration.invalidRole(text)) }
-            role = value
+            update.role = value
         }
         guard let id = request.pathID(0) else { throw APIError(404, "Could not find user ID.") }
-        let now = request.now
-        let (newFingerprint, newRole, quotaChanges) = (fingerprint, role, changes)
-        try await store.write { db in
-            let (fingerprint, role, changes) = (newFingerprint, newRole, quotaChanges)
-            guard let user = try UserRecord.fetch(db, id: id) else { throw APIError(404, "Could not find user ID.") }
-            if let fingerprint {
-                let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE ssl_id = ? AND id != ?)", arguments: [fingerprint, id]) ?? false
-                guard !taken else { throw APIError(409, "Error updating user.") }
-                try db.execute(sql: "UPDATE users SET ssl_id = ? WHERE id = ?", arguments: [fingerprint, id])
-            }
-            if let role {
-                try db.execute(sql: "UPDATE users SET role = ? WHERE id = ?", arguments: [role.rawValue, id])
-            }
-            var balances = user.quotas
-            for (kind, monthly, value) in changes {
-                if monthly {
-                    balances[kind]!.resetValue = value
-                    try UserRecord.setQuota(db, userID: id, kind: kind, balances[kind]!)
-                    try Journal.user(db, ownerID: id, kind: kind, newValue: balances[kind]!.current,
-                                     reason: "monthly reset value set to \(value) by API", at: now)
-                } else {
-                    balances[kind]!.current = value
-                    try UserRecord.setQuota(db, userID: id, kind: kind, balances[kind]!)
-                    try Journal.user(db, ownerID: id, kind: kind, newValue: value, reason: "set by API", at: now)
-                }
-            }
-        }
+        try await storage.updateUser(id: id, update, now: request.now)
         return .message("Updated.")
     }
 
     func deleteUser(_ request: APIRequest) async throws -> APIResponse {
         try request.requireAdmin()
-        guard let id = request.pathID(0) else { throw APIError(404, "Could not find user with that id.") }
-        let found = try await store.write { db -> Bool in
-            try db.execute(sql: "UPDATE users SET role = 'invalid' WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+        guard let id = request.pathID(0), try await storage.invalidateUser(id: id) else {
+            throw APIError(404, "Could not find user with that id.")
         }
-        guard found else { throw APIError(404, "Could not find user with that id.") }
         return .message("Ok. Invalidated user certificate.")
     }
 }

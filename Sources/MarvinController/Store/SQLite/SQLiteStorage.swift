@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 
-/// The ctld's SQLite database: WAL, foreign keys on, one transaction per request.
-/// Writes are serialised by GRDB's single writer, which is what keeps two allocations from
-/// booking the same node (§4.1).
-final class ControllerStore: Sendable {
+/// The ctld's state in one SQLite file: WAL, foreign keys on, migrations at start, one
+/// transaction per operation. Writes are serialised by GRDB's single writer (and `BEGIN
+/// IMMEDIATE` against other processes), which keeps two allocations from booking the same node
+/// (§4.1). The operations of `ControllerStorage` are in the `SQLiteStorage+…` files.
+final class SQLiteStorage: Sendable {
     let pool: DatabasePool
     /// The principal lookup of every request (§2.5.4) has a read-only connection of its own and
     /// runs synchronously on the calling thread: through the async reader pool the two thread hops
@@ -83,3 +84,5 @@ final class ControllerStore: Sendable {
 
 /// The injected write failure of test builds.
 struct StoreFault: Error {}
+
+extension SQLiteStorage: ControllerStorage {}

@@ -1,9 +1,9 @@
 import GRDB
 import MarvinCore
 
-/// The first-availability queue (§5.11): unplaced tasks wait until a heartbeat of their node
-/// finds room for them, or until their window ends.
-enum LowPriorityQueue {
+/// The first-availability queue (§5.11) in the database: unplaced tasks wait until a heartbeat
+/// of their node finds room for them, or until their window ends.
+enum QueueStore {
     static let expiredStatus = TaskStatus(.failed, reason: "not executed within availability window")
 
     /// Only open queue entries have `start < 0` (a final unplaced task gets `start = now`), so the
@@ -33,24 +33,25 @@ enum LowPriorityQueue {
         }
     }
 
-    /// Places the first queued task of the node that fits right now (§5.11.3); returns its id.
+    /// Places the first queued task of the node that fits right now; returns its id.
     static func placeNext(_ db: Database, nodeID: Int64, now: Int64, policy: SchedulingPolicy) throws -> String? {
-        let queued = try ScheduleRecord.fetchAll(
-            db, sql: queuedTasks + " AND nodeid = ? ORDER BY seq", arguments: [nodeID])
+        let queued = try ScheduleRecord.fetchAll(db, sql: queuedTasks + " AND nodeid = ? ORDER BY seq", arguments: [nodeID])
         guard !queued.isEmpty else { return nil }
-        let blocking = try Row.fetchAll(
+        let bookings = try Row.fetchAll(
             db, sql: "SELECT start, stop FROM schedules WHERE nodeid = ? AND start >= 0 AND final = 0 AND shared = 0", arguments: [nodeID]
-        ).map { (start: $0["start"] as Int64, stop: $0["stop"] as Int64) }
-        let start = now + policy.padding
-        for task in queued {
-            let stop = start + task.stop
-            guard start <= (task.lpqUntil ?? 0), !policy.maintenanceWindows.touch(start: start, stop: stop) else { continue }
-            let busy = blocking.contains { $0.stop + policy.padding >= start && $0.start - policy.padding <= stop }
-            if busy { continue }
-            try db.execute(sql: "UPDATE schedules SET start = ?, stop = ? WHERE seq = ?", arguments: [start, stop, task.seq])
-            try db.execute(sql: "UPDATE ssh_keys SET expires = ? WHERE schedule_seq = ?", arguments: [stop, task.seq])
-            return task.id
-        }
-        return nil
+        ).map { Booking(start: $0["start"], stop: $0["stop"]) }
+        let candidates = queued.map { QueuePlacement.Queued(id: $0.id, duration: $0.stop, windowEnd: $0.lpqUntil ?? 0) }
+        guard let placed = QueuePlacement.firstFitting(candidates, bookings: bookings, now: now, policy: policy),
+            let task = queued.first(where: { $0.id == placed.id })
+        else { return nil }
+        try db.execute(sql: "UPDATE schedules SET start = ?, stop = ? WHERE seq = ?", arguments: [placed.start, placed.stop, task.seq])
+        try db.execute(sql: "UPDATE ssh_keys SET expires = ? WHERE schedule_seq = ?", arguments: [placed.stop, task.seq])
+        return placed.id
+    }
+}
+
+extension SQLiteStorage {
+    func expireQueue(now: Int64) async throws {
+        try await write { db in try QueueStore.expire(db, now: now) }
     }
 }

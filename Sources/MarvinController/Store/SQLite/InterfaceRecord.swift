@@ -57,54 +57,8 @@ extension InterfaceRecord {
         return result
     }
 
-    /// A validated element of an `interfaces` list (registration and admin replacement).
-    struct Spec: Sendable {
-        var iccid: String
-        var imei: String?
-        var mccmnc: String?
-        var operatorName: String?
-        var quota: Int64?
-    }
-
-    enum SpecError: Error {
-        case invalid
-        case duplicate(String)
-
-        var message: String {
-            switch self {
-            case .invalid: return "Parameter interfaces must be a list of interface objects."
-            case .duplicate(let iccid): return "Duplicate interface (\(iccid))."
-            }
-        }
-    }
-
-    /// Validates an `interfaces` list (§4.5).
-    static func specs(from value: JSONValue) throws(SpecError) -> [Spec] {
-        guard case .array(let items) = value else { throw .invalid }
-        var specs: [Spec] = []
-        var seen = Set<String>()
-        for item in items {
-            guard case .object(let object) = item, case .string(let iccid)? = object["iccid"], !iccid.isEmpty, iccid.count <= 32
-            else { throw .invalid }
-            func text(_ key: String) throws(SpecError) -> String? {
-                guard let value = object[key] else { return nil }
-                guard case .string(let s) = value else { throw .invalid }
-                return s
-            }
-            var quota: Int64?
-            if let raw = object["quota"] {
-                guard case .int(let q) = raw, q >= 0 else { throw .invalid }
-                quota = q
-            }
-            let spec = Spec(iccid: iccid, imei: try text("imei"), mccmnc: try text("mccmnc"), operatorName: try text("operator"), quota: quota)
-            guard seen.insert(iccid).inserted else { throw .duplicate(iccid) }
-            specs.append(spec)
-        }
-        return specs
-    }
-
     /// Inserts a registered interface with its monthly quota and the `set by API` journal entry.
-    static func insert(_ db: Database, nodeID: Int64, spec: Spec, now: Int64) throws {
+    static func insert(_ db: Database, nodeID: Int64, spec: InterfaceSpec, now: Int64) throws {
         let quota = spec.quota ?? 0
         try db.execute(
             sql: """

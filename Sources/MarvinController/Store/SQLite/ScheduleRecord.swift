@@ -48,12 +48,16 @@ struct ScheduleRecord: Sendable {
     var isFinal: Bool { status.isFinal }
 
     /// The schedule object; hidden options only in the private view of the task's node.
-    func json(privateView: Bool) -> JSONValue {
+    func json(privateView: Bool) -> JSONValue { object(privateView: privateView).json }
+
+    func object(privateView: Bool) -> ScheduleObject {
         ScheduleObject(
             id: id, nodeID: nodeID, expID: expID, start: start, stop: stop, status: status, shared: createdShared || isFinal,
-            deploymentOptions: privateView ? deploymentOptions : HiddenOptions.redacted(deploymentOptions)
-        ).json
+            deploymentOptions: privateView ? deploymentOptions : HiddenOptions.redacted(deploymentOptions))
     }
+
+    /// The view of the task's own node: hidden options included.
+    var privateObject: ScheduleObject { object(privateView: true) }
 }
 
 extension ScheduleRecord {
