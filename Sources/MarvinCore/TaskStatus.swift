@@ -39,3 +39,34 @@ public struct TaskStatus: Sendable, Equatable {
 
     public var isFinal: Bool { code?.isFinal ?? false }
 }
+
+/// What a node's status report does to its task (§6.2): the transition rules, without storage.
+public enum NodeStatusReport: Equatable, Sendable {
+    /// Store the new status; `finalises` when it ends the task.
+    case apply(TaskStatus, finalises: Bool)
+    /// Final to final: nothing changes and the answer is still `Ok.`.
+    case keep
+    /// Refused with this 400 message.
+    case refuse(String)
+
+    public init(current: TaskStatus, reported text: String) {
+        let reported = TaskStatus(text)
+        guard let code = reported.code else {
+            self = .refuse("Unknown status code (\(reported.text)).")
+            return
+        }
+        if current.isFinal {
+            self = code.isFinal ? .keep : .refuse("Status \(current.text) cannot be reset.")
+        } else if code.isServerOwned {
+            self = .refuse("Status \(reported.text) cannot be set by a node.")
+        } else {
+            self = .apply(reported, finalises: code.isFinal)
+        }
+    }
+}
+
+extension TaskCode {
+    /// The code an open task gets when its experiment is deleted (§6.4): never delivered →
+    /// `canceled`, otherwise `aborted`.
+    public var withdrawal: TaskCode { self == .defined ? .canceled : .aborted }
+}

@@ -55,7 +55,7 @@ struct ProxyIdentityTests {
         #expect(spoofedRead.status == 401)
     }
 
-    @Test func nativeMutualTLS() throws {
+    @Test func scenario015_nativeMutualTLS() throws {
         let directory = try Integration.temporaryDirectory("mtls-identity")
         defer { try? FileManager.default.removeItem(at: directory) }
         let pki = try TestPKI(directory: directory)

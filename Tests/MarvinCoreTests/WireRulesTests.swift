@@ -90,3 +90,18 @@ import Testing
         #expect(UTCCalendar.isoText(1_772_453_300) == "2026-03-02T12:08:20")
     }
 }
+
+/// The node-report transitions of §6.2.
+@Suite struct StatusTransitionTests {
+    @Test func reports() {
+        #expect(NodeStatusReport(current: TaskStatus("requested"), reported: "started") == .apply(TaskStatus("started"), finalises: false))
+        #expect(NodeStatusReport(current: TaskStatus("started"), reported: "delayed; retry") == .apply(TaskStatus("delayed; retry"), finalises: false))
+        #expect(NodeStatusReport(current: TaskStatus("started"), reported: " failed ; x ") == .apply(TaskStatus("failed ; x"), finalises: true))
+        #expect(NodeStatusReport(current: TaskStatus("finished"), reported: "failed") == .keep)
+        #expect(NodeStatusReport(current: TaskStatus("finished"), reported: "started") == .refuse("Status finished cannot be reset."))
+        #expect(NodeStatusReport(current: TaskStatus("defined"), reported: "requested") == .refuse("Status requested cannot be set by a node."))
+        #expect(NodeStatusReport(current: TaskStatus("defined"), reported: "bogus") == .refuse("Unknown status code (bogus)."))
+        #expect(TaskCode.defined.withdrawal == .canceled)
+        #expect(TaskCode.restarted.withdrawal == .aborted)
+    }
+}

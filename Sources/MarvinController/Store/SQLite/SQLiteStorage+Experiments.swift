@@ -57,7 +57,7 @@ extension SQLiteStorage {
             var (canceled, aborted) = (0, 0)
             var refundable: [ScheduleRecord] = []
             for task in tasks where !task.isFinal {
-                let code: TaskCode = task.status.code == .defined ? .canceled : .aborted
+                let code = (task.status.code ?? .defined).withdrawal
                 if code == .canceled { canceled += 1 } else { aborted += 1 }
                 if task.isUnplaced || now < task.start { refundable.append(task) }
                 try ScheduleRecord.finalise(db, task, status: TaskStatus(code), now: now)

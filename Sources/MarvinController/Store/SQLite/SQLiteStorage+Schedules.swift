@@ -45,17 +45,11 @@ extension SQLiteStorage {
     }
 
     static func applyNodeStatus(_ db: Database, task: ScheduleRecord, text: String, now: Int64) throws {
-        let status = TaskStatus(text)
-        guard let code = status.code else { throw APIError(400, "Unknown status code (\(status.text)).") }
-        if task.isFinal {
-            guard code.isFinal else { throw APIError(400, "Status \(task.status.text) cannot be reset.") }
-            return
-        }
-        guard !code.isServerOwned else { throw APIError(400, "Status \(status.text) cannot be set by a node.") }
-        if code.isFinal {
-            try ScheduleRecord.finalise(db, task, status: status, now: now)
-        } else {
-            try ScheduleRecord.setStatus(db, seq: task.seq, status)
+        switch NodeStatusReport(current: task.status, reported: text) {
+        case .refuse(let message): throw APIError(400, message)
+        case .keep: return
+        case .apply(let status, finalises: true): try ScheduleRecord.finalise(db, task, status: status, now: now)
+        case .apply(let status, finalises: false): try ScheduleRecord.setStatus(db, seq: task.seq, status)
         }
     }
 

@@ -34,7 +34,8 @@ extension SchedulingSnapshot {
         }
         var bookings: [Int64: [Booking]] = [:]
         let cursor = try Row.fetchCursor(
-            db, sql: "SELECT nodeid, start, stop FROM schedules WHERE final = 0 AND shared = 0 AND start >= 0 AND stop >= ?",
+            db,
+            sql: "SELECT nodeid, start, stop FROM schedules INDEXED BY schedules_bookings WHERE final = 0 AND shared = 0 AND start >= 0 AND stop >= ?",
             arguments: [bookingsFrom])
         while let row = try cursor.next() {
             bookings[row[0], default: []].append(Booking(start: row[1], stop: row[2]))
