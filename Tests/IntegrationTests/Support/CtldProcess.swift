@@ -61,7 +61,10 @@ final class NginxProcess {
         let d = directory.path
         let config = """
             daemon off;
-            master_process off;
+            # The master process sets its own signal mask; a lone process would inherit the test
+            # runner's, in which SIGTERM is blocked, and ignore the stop.
+            master_process on;
+            worker_processes 1;
             pid \(d)/nginx.pid;
             error_log \(d)/logs/error.log warn;
             events { worker_connections 64; }
