@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "marvinctld", targets: ["marvinctld"]),
+        .executable(name: "marvind", targets: ["marvind"]),
         .executable(name: "marvin-bench", targets: ["marvin-bench"]),
     ],
     dependencies: [
@@ -46,6 +47,22 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // marvind: the node supervisor.
+        .target(
+            name: "MarvinNode",
+            dependencies: [
+                "MarvinCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "marvind",
+            dependencies: [
+                "MarvinNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "marvinctld",
             dependencies: [
@@ -65,6 +82,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
+        .testTarget(name: "MarvinNodeTests", dependencies: ["MarvinNode"]),
         // Real components started by the tests: the marvinctld binary, nginx, openssl, curl.
         .testTarget(name: "IntegrationTests", dependencies: ["MarvinCore"]),
         .testTarget(

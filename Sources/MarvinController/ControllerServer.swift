@@ -54,9 +54,16 @@ public struct ControllerServer: Sendable {
         guard let certificate = settings.certificate, let key = settings.key, let clientCA = settings.clientCA else {
             throw ConfigError("tls.enabled needs tls.certificate, tls.key and tls.client_ca")
         }
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        var tls: TLSConfiguration
+        do {
+            tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            // Loaded now so that a broken bundle stops the start, not the first handshake.
+            _ = try NIOSSLCertificate.fromPEMFile(clientCA)
+        } catch {
+            throw ConfigError("tls: cannot load the certificate, key or client CA: \(error)")
+        }
         tls.trustRoots = .file(clientCA)
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = settings.requireClientCertificate ? .noHostnameVerification : .optionalVerification
@@ -64,7 +71,13 @@ public struct ControllerServer: Sendable {
     }
 
     /// The listeners; the API application runs housekeeping once before it serves (see `makeApplication`).
+    /// Loads what the listeners need (TLS files), so configuration errors surface before serving.
+    public func checkListeners() throws {
+        if controller.config.tls.enabled { _ = try Self.tlsConfiguration(controller.config.tls) }
+    }
+
     public func run() async throws {
+        try checkListeners()
         let logger = controller.logger
         for warning in controller.config.warnings { logger.warning("\(warning)") }
         if controller.config.clockFile != nil { logger.warning("testing.clock_file is set: time comes from a file; never use this in production") }
@@ -112,9 +125,16 @@ public struct ControllerServer: Sendable {
         }
     }
 
-    /// Maps the REST error texts to the CLI's rejection.
+    /// Maps the REST error texts to the CLI's rejection; any other failure is the database's
+    /// (exit code 3).
     private func translate<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as APIError { throw AdminRejection(message: error.message) }
+        do {
+            return try body()
+        } catch let error as APIError {
+            throw AdminRejection(message: error.message)
+        } catch {
+            throw ConfigError("database \(controller.config.database): \(error)")
+        }
     }
 }
 

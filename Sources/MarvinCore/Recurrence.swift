@@ -34,8 +34,12 @@ public enum Recurrence {
         var t = start
         while t < end {
             result.append(t)
-            t += period
+            let (next, overflow) = t.addingReportingOverflow(period)
+            if overflow { break }
+            t = next
         }
+        // `until` equal to the start leaves no interval at all.
+        if result.isEmpty { throw Rejected(reason: "End of recurrence set to before start time.") }
         return result
     }
 }

@@ -103,13 +103,19 @@ struct CheckConfig: ParsableCommand, CtldCommand {
     func execute(config: CommandLineConfig) async throws {
         let loaded = try config.load()
         for warning in loaded.warnings { print("warning: \(warning)") }
-        _ = try config.openServer()
+        let (server, _) = try config.openServer()
+        try server.checkListeners()
         print("configuration ok; database \(loaded.database)")
     }
 }
 
-struct Admin: ParsableCommand {
+struct Admin: ParsableCommand, CtldCommand {
     static let configuration = CommandConfiguration(abstract: "Bootstrap users and nodes.", subcommands: [AddUser.self, AddNode.self])
+
+    /// `marvinctld admin` alone names no command: a usage error.
+    func execute(config: CommandLineConfig) async throws {
+        throw UsageError(message: "admin needs a command: add-user or add-node\n" + Admin.helpMessage())
+    }
 }
 
 struct AddUser: ParsableCommand, CtldCommand {

@@ -36,6 +36,9 @@ struct CLITests {
             #expect(noRole.stderr.contains("Usage"))
             let unknown = try ctld.command(["admin", "add-user", "--foo"])
             #expect(unknown.status == 2)
+            let noCommand = try ctld.command(["admin"])
+            #expect(noCommand.status == 2)
+            #expect(noCommand.stderr.contains("add-user"))
 
             try ctld.start()
             defer { ctld.stop() }

@@ -35,7 +35,7 @@ struct InterfaceSpec: Sendable {
             }
             var quota: Int64?
             if let raw = object["quota"] {
-                guard case .int(let q) = raw, q >= 0 else { throw .notInterfaceObjects }
+                guard let q = raw.integerValue, q >= 0 else { throw .notInterfaceObjects }
                 quota = q
             }
             let spec = InterfaceSpec(iccid: iccid, imei: try text("imei"), mccmnc: try text("mccmnc"), operatorName: try text("operator"), quota: quota)

@@ -117,12 +117,12 @@ struct AllocationRequest: Sendable {
 
     /// §5.3.1 for the first interval of a fixed or ASAP request.
     static func checkTimes(start: Int64, duration: Int64, now: Int64, policy: SchedulingPolicy) throws {
-        let stop = start &+ duration
+        // `stop − start` is the duration: comparing it directly cannot overflow.
         if start < now + policy.leadTime {
             throw APIError.allocation("Tasks may not be scheduled immediately or in the past (\(policy.leadTime) second delay).")
         }
-        if stop < start + policy.minRuntime { throw APIError.allocation("Tasks must run for a minimum of \(policy.minRuntime) seconds.") }
-        if stop > start + policy.maxRuntime { throw APIError.allocation("Tasks may not run for more than \(policy.maxRuntime) seconds.") }
+        if duration < policy.minRuntime { throw APIError.allocation("Tasks must run for a minimum of \(policy.minRuntime) seconds.") }
+        if duration > policy.maxRuntime { throw APIError.allocation("Tasks may not run for more than \(policy.maxRuntime) seconds.") }
         if start > now + policy.horizon {
             throw APIError.allocation("Tasks may not run be scheduled more than \(policy.horizon) seconds in advance.")
         }

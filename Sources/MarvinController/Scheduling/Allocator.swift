@@ -55,17 +55,17 @@ struct Allocator {
         let intervalCount = Int64(starts.count)
         if r.preselection == nil {
             let machines = r.nodecount
-            let estimate = r.mode == .pair ? machines * 3 / 2 : r.mode == .head ? machines * 2 : machines
-            let required = validated.traffic * estimate * intervalCount
+            let estimate = r.mode == .pair ? .saturatingProduct(machines, 3) / 2 : r.mode == .head ? .saturatingProduct(machines, 2) : machines
+            let required = Int64.saturatingProduct(validated.traffic, estimate, intervalCount)
             if balance(.data) < required {
                 throw insufficientData(balance: balance(.data), required: required, interfaces: estimate)
             }
         }
-        let time = r.duration * r.nodecount * intervalCount
+        let time = Int64.saturatingProduct(r.duration, r.nodecount, intervalCount)
         if balance(.time) < time {
             throw APIError.allocation("Insufficient time quota.", extras: ["quota_time": .int(balance(.time)), "required": .int(time)])
         }
-        let storage = validated.storage * r.nodecount * intervalCount
+        let storage = Int64.saturatingProduct(validated.storage, r.nodecount, intervalCount)
         if balance(.storage) < storage {
             throw APIError.allocation(
                 "Insufficient storage quota.", extras: ["quota_storage": .int(balance(.storage)), "required": .int(storage)])
@@ -90,13 +90,15 @@ struct Allocator {
         // #23 data quota with the real interface count
         let weights = chosen.flatMap { $0.choices.map(selection.interfaceWeight) }
         let interfaces = weights.reduce(0, +)
-        let data = validated.traffic * interfaces
+        let data = Int64.saturatingProduct(validated.traffic, interfaces)
         if balance(.data) < data {
             throw insufficientData(balance: balance(.data), required: data, interfaces: interfaces)
         }
         // Charges use the final series, which ASAP may have moved (§5.3.2).
         let placedIntervals = Int64(chosen.count)
-        let charges = (time: r.duration * r.nodecount * placedIntervals, storage: validated.storage * r.nodecount * placedIntervals, data: data)
+        let charges = (
+            time: Int64.saturatingProduct(r.duration, r.nodecount, placedIntervals),
+            storage: Int64.saturatingProduct(validated.storage, r.nodecount, placedIntervals), data: data)
         var tasks: [AllocationPlan.Task] = []
         for interval in chosen {
             // Task ids follow this order: single machines as chosen; for pairs all heads, then all tails.

@@ -40,10 +40,11 @@ struct NodeSelection: Sendable {
         }
     }
 
-    func isFresh(_ node: SchedulingSnapshot.Node, start: Int64) -> Bool {
+    /// §5.6.2; the queue has no start yet and always uses the 48 h rule (§5.11.2).
+    func isFresh(_ node: SchedulingSnapshot.Node, start: Int64, lpq: Bool = false) -> Bool {
         let now = snapshot.now
         if preselection != nil { return node.heartbeat > 0 }
-        if abs(start - now) < policy.immediateWindow { return node.heartbeat > now - policy.heartbeatMaxAgeImmediate }
+        if !lpq, abs(start - now) < policy.immediateWindow { return node.heartbeat > now - policy.heartbeatMaxAgeImmediate }
         return node.heartbeat > now - policy.heartbeatMaxAge
     }
 
@@ -59,7 +60,7 @@ struct NodeSelection: Sendable {
         if !lpq, policy.maintenanceWindows.touch(start: start, stop: stop) { return [] }
         var nodes = matchingNodes().filter { node in
             node.status == .active
-                && isFresh(node, start: start)
+                && isFresh(node, start: start, lpq: lpq)
                 && (lpq || !isBusy(node.id, start: start, stop: stop, tentative: tentative))
         }
         nodes.sort { a, b in

@@ -85,7 +85,8 @@ struct UserUpdate: Sendable {
 enum NodeChange: Sendable {
     /// `pair=<tail>`, or `pair=delete` with nil.
     case pair(tail: String)
-    case tags([String: String])
+    /// `type=`: the whole tag set, in the text form; parsed once the node is known (§3.2).
+    case tags(text: String)
     case interfaceQuota(iccid: String, bytes: Int64)
     case status(NodeStatus)
     case hostname(String)

@@ -43,7 +43,8 @@ extension Controller {
     /// `PUT /v1/experiments/{into}/{from}`: moves the tasks of `from` into `into`.
     func mergeExperiments(_ request: APIRequest) async throws -> APIResponse {
         let caller = try requireUserOrAdmin(request, "You'd have to be a user to do that")
-        guard request.pathParameter(0) != request.pathParameter(1) else { throw APIError(400, "Cannot merge an experiment into itself.") }
+        let sameID = request.pathID(0).map { $0 == request.pathID(1) } ?? false
+        guard request.pathParameter(0) != request.pathParameter(1), !sameID else { throw APIError(400, "Cannot merge an experiment into itself.") }
         guard let into = request.pathID(0), let from = request.pathID(1) else { throw APIError(404, "Experiment does not exist.") }
         let moved = try await storage.merge(into: into, from: from, caller: caller.id, name: request.params.text("name"))
         return .message("Merged \(moved) tasks from experiment \(from) into \(into)")

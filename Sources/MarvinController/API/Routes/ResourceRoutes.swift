@@ -94,7 +94,7 @@ extension Controller {
             change = .pair(tail: (p.text("pair") ?? "").trimmingCharacters(in: .whitespaces))
             success = "Node pair set."
         case "type":
-            change = .tags(try NodeTags.parse(text: p.text("type") ?? "", elementInError: true))
+            change = .tags(text: p.text("type") ?? "")
             success = "Node type set."
         case "quota":
             guard p.has("iccid") else { throw APIError(400, "Parameters missing (quota, iccid).") }

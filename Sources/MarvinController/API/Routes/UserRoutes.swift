@@ -42,7 +42,15 @@ extension Controller {
             throw APIError(401, "You'd have to be an admin to do that (\(request.identity.role?.rawValue ?? "None"), admin)")
         }
         let p = request.params
-        let user = try UserRegistration.validate(name: p.text("name"), ssl: p.text("ssl"), role: p.text("role"), project: p.text("project"), quota: config.quota)
+        func text(_ key: String) throws -> String? {
+            switch p.string(key) {
+            case .absent: return nil
+            case .value(let value): return value
+            case .invalid: throw APIError(400, "Parameter \(key) must be a string.")
+            }
+        }
+        let user = try UserRegistration.validate(
+            name: try text("name"), ssl: try text("ssl"), role: try text("role"), project: try text("project"), quota: config.quota)
         let id = try await storage.createUser(user, now: request.now)
         logger.info("user created", metadata: ["user": "\(id)"])
         return APIResponse(status: 201, ["message": .string("User \(id) created.")], headers: [("Location", "/user/\(id)")])

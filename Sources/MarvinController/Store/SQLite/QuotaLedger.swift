@@ -37,7 +37,16 @@ enum QuotaLedger {
     /// Moves a user's balance by `delta` (negative = charge).
     static func adjust(_ db: Database, userID: Int64, kind: QuotaKind, by delta: Int64) throws -> Int64 {
         let column = "\(kind.rawValue)_current"
-        try db.execute(sql: "UPDATE users SET \(column) = \(column) + ? WHERE id = ?", arguments: [delta, userID])
+        // Saturate instead of letting SQLite turn an overflowing sum into a REAL.
+        try db.execute(
+            sql: """
+                UPDATE users SET \(column) = CASE
+                    WHEN ? > 0 AND \(column) > 9223372036854775807 - ? THEN 9223372036854775807
+                    WHEN ? < 0 AND \(column) < -9223372036854775807 - ? THEN -9223372036854775807
+                    ELSE \(column) + ? END
+                WHERE id = ?
+                """,
+            arguments: [delta, delta, delta, delta, delta, userID])
         return try Int64.fetchOne(db, sql: "SELECT \(column) FROM users WHERE id = ?", arguments: [userID]) ?? 0
     }
 

@@ -81,9 +81,11 @@ extension SQLiteStorage {
             arguments: [now - settings.dataRefundMaxAge, now - settings.dataRefundDelay])
         for task in tasks {
             defer { _ = try? db.execute(sql: "UPDATE schedules SET data_refunded = 1 WHERE seq = ?", arguments: [task.seq]) }
-            let used = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(bytes), 0) FROM traffic_reports WHERE schedule_seq = ? AND meter NOT IN ('deployment', 'results')",
+            // TOTAL never fails on overflow; a node's meters may add up beyond 64 bits.
+            let total = try Double.fetchOne(
+                db, sql: "SELECT TOTAL(bytes) FROM traffic_reports WHERE schedule_seq = ? AND meter NOT IN ('deployment', 'results')",
                 arguments: [task.seq]) ?? 0
+            let used = total >= 9.2e18 ? Int64.max : Int64(total)
             let unused = task.charges.data - used
             guard unused > 0, let experiment = try ExperimentRecord.fetch(db, id: task.expID),
                 let owner = try UserRecord.fetch(db, id: experiment.ownerID), owner.quota(.data).lastReset <= task.charges.chargedAt

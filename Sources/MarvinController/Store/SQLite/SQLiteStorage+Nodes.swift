@@ -71,7 +71,7 @@ extension SQLiteStorage {
             guard try NodeRecord.fetch(db, id: id) != nil else { throw APIError(404, "Could not find resource with this id.") }
             switch change {
             case .pair: break
-            case .tags(let tags): try NodeRecord.replaceTags(db, nodeID: id, tags)
+            case .tags(let text): try NodeRecord.replaceTags(db, nodeID: id, try NodeTags.parse(text: text, elementInError: true))
             case .status(let status): try db.execute(sql: "UPDATE nodes SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
             case .hostname(let hostname): try db.execute(sql: "UPDATE nodes SET hostname = ? WHERE id = ?", arguments: [hostname, id])
             case .interfaceQuota(let iccid, let bytes):
