@@ -53,7 +53,12 @@ let package = Package(
             dependencies: [
                 "MarvinCore",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .executableTarget(
@@ -84,7 +89,7 @@ let package = Package(
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
         .testTarget(name: "MarvinNodeTests", dependencies: ["MarvinNode"]),
         // Real components started by the tests: the marvinctld binary, nginx, openssl, curl.
-        .testTarget(name: "IntegrationTests", dependencies: ["MarvinCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MarvinCore", "MarvinNode"]),
         .testTarget(
             name: "MarvinControllerTests",
             dependencies: [

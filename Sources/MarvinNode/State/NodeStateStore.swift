@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// marvind's durable state in one SQLite file (node-runtime §3.1): WAL, `synchronous=FULL`,
+/// foreign keys on, numbered migrations at start; the directory is 0700 and the file 0600
+/// because the state holds private options.
+public final class NodeStateStore: Sendable {
+    let queue: DatabaseQueue
+
+    public struct OpenError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    public init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.busyMode = .timeout(5)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        } catch {
+            throw OpenError(description: "cannot open state database \(path): \(error)")
+        }
+        let migrator = Self.migrator
+        let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
+        if superseded {
+            let applied = (try? queue.read { db in try migrator.appliedIdentifiers(db).count }) ?? 0
+            throw OpenError(description: "state database schema \(applied) is newer than this marvind")
+        }
+        try migrator.migrate(queue)
+    }
+
+    /// Schema history; a released migration is never edited.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    schedid TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('status', 'traffic')),
+                    final INTEGER NOT NULL DEFAULT 0,
+                    status_text TEXT,
+                    payload TEXT NOT NULL,
+                    created INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT
+                );
+                CREATE INDEX outbox_by_task ON outbox(schedid, seq);
+                CREATE TABLE outbox_task (
+                    schedid TEXT PRIMARY KEY,
+                    last_status TEXT,
+                    final_queued INTEGER NOT NULL DEFAULT 0
+                );
+                """)
+        }
+        return migrator
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.write(body)
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+}
