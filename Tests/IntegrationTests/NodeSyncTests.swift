@@ -15,17 +15,7 @@ struct NodeSyncTests {
         let node = try pki.issue("node17", subject: "/CN=node17")
         let alice = try pki.issue("alice", subject: "/CN=alice")
         let rogue = try pki.rogue("mallory")
-        let ctld = try CtldProcess(
-            directory: directory,
-            yaml: """
-                tls:
-                  enabled: true
-                  certificate: \(pki.serverCertificate)
-                  key: \(pki.serverKey)
-                  client_ca: \(pki.caCertificate)
-                policy:
-                  maintenance_windows: []
-                """)
+        let ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration + "\npolicy:\n  maintenance_windows: []")
         for (name, certificate, role) in [("Node 17", node.cert, "node"), ("alice", alice.cert, "user")] {
             let added = try ctld.command(["admin", "add-user", "--name", name, "--ssl", try pki.fingerprint(certificate), "--role", role])
             #expect(added.status == 0, "\(added.stderr)")

@@ -61,15 +61,7 @@ struct ProxyIdentityTests {
         let pki = try TestPKI(directory: directory)
         let carol = try pki.issue("carol", subject: "/CN=carol")
         let rogue = try pki.rogue("mallory")
-        let ctld = try CtldProcess(
-            directory: directory,
-            yaml: """
-                tls:
-                  enabled: true
-                  certificate: \(pki.serverCertificate)
-                  key: \(pki.serverKey)
-                  client_ca: \(pki.caCertificate)
-                """)
+        let ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration)
         let fingerprint = try pki.fingerprint(carol.cert)
         let added = try ctld.command(["admin", "add-user", "--name", "carol", "--ssl", fingerprint, "--role", "user"])
         #expect(added.status == 0, "\(added.stderr)")

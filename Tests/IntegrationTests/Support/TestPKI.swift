@@ -48,6 +48,17 @@ struct TestPKI {
         return (path("\(name).crt"), path("\(name).key"))
     }
 
+    /// marvinctld configuration for native mTLS with this CA's server certificate (§2.5.3).
+    var mutualTLSConfiguration: String {
+        """
+        tls:
+          enabled: true
+          certificate: \(serverCertificate)
+          key: \(serverKey)
+          client_ca: \(caCertificate)
+        """
+    }
+
     /// The fingerprint as nginx computes it: SHA-1 of the DER certificate, lower-case hex.
     func fingerprint(_ certificate: String) throws -> String {
         let result = try Program.run(openssl, ["x509", "-in", certificate, "-noout", "-fingerprint", "-sha1"])
