@@ -73,6 +73,17 @@ struct ProgramResult: Sendable {
 
 /// Runs programs to completion, or starts them in the background and stops them by PID.
 enum Program {
+    /// Foundation's `Process.run()` on Linux is not safe to call from several threads at once
+    /// (it has crashed copying its arguments while another test spawned a program), so spawns
+    /// take turns; the programs themselves still run side by side.
+    private static let spawnLock = NSLock()
+
+    private static func spawn(_ process: Process) throws {
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
+        try process.run()
+    }
+
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProgramResult {
         let process = Process()
@@ -84,7 +95,7 @@ enum Program {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         // Read before waiting, so a chatty program cannot block on a full pipe.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -102,7 +113,7 @@ enum Program {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         return process
     }
 
