@@ -60,6 +60,25 @@ public final class NodeStateStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-tasks") { db in
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                    schedid TEXT PRIMARY KEY,
+                    expid INTEGER NOT NULL,
+                    start INTEGER NOT NULL,
+                    stop INTEGER NOT NULL,
+                    private_options TEXT NOT NULL,
+                    script TEXT,
+                    state TEXT NOT NULL,
+                    stop_reason TEXT,
+                    final_status TEXT,
+                    start_counter INTEGER NOT NULL DEFAULT 0,
+                    created INTEGER NOT NULL,
+                    updated INTEGER NOT NULL
+                );
+                CREATE INDEX tasks_by_start ON tasks(start);
+                """)
+        }
         return migrator
     }
 

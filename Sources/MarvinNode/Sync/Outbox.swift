@@ -27,27 +27,30 @@ public final class Outbox: Sendable {
     /// or the same text was queued last).
     @discardableResult
     public func status(_ text: String, for schedid: String, at when: Double, now: Int64) throws -> Bool {
+        try store.write { db in try Self.queueStatus(db, text, for: schedid, at: when, now: now) }
+    }
+
+    /// The same inside the caller's transaction, so a state change and its report commit together.
+    static func queueStatus(_ db: Database, _ text: String, for schedid: String, at when: Double, now: Int64) throws -> Bool {
         let status = TaskStatus(text)
         let payload = [("status", status.text), ("schedid", schedid), ("when", String(format: "%.3f", when))]
             .map { "\($0.0)=\(HeartbeatRequest.encode($0.1))" }.joined(separator: "&")
-        return try store.write { db in
-            let task = try Row.fetchOne(db, sql: "SELECT last_status, final_queued FROM outbox_task WHERE schedid = ?", arguments: [schedid])
-            if let task {
-                if (task["final_queued"] as Bool) || (task["last_status"] as String?) == status.text { return false }
-            }
-            // Latest wins over an undelivered open status; a final one is never removed.
-            try db.execute(sql: "DELETE FROM outbox WHERE schedid = ? AND kind = 'status' AND final = 0", arguments: [schedid])
-            try db.execute(
-                sql: "INSERT INTO outbox (schedid, kind, final, status_text, payload, created) VALUES (?, 'status', ?, ?, ?, ?)",
-                arguments: [schedid, status.isFinal, status.text, payload, now])
-            try db.execute(
-                sql: """
-                    INSERT INTO outbox_task (schedid, last_status, final_queued) VALUES (?, ?, ?)
-                    ON CONFLICT (schedid) DO UPDATE SET last_status = excluded.last_status, final_queued = excluded.final_queued
-                    """,
-                arguments: [schedid, status.text, status.isFinal])
-            return true
+        let task = try Row.fetchOne(db, sql: "SELECT last_status, final_queued FROM outbox_task WHERE schedid = ?", arguments: [schedid])
+        if let task {
+            if (task["final_queued"] as Bool) || (task["last_status"] as String?) == status.text { return false }
         }
+        // Latest wins over an undelivered open status; a final one is never removed.
+        try db.execute(sql: "DELETE FROM outbox WHERE schedid = ? AND kind = 'status' AND final = 0", arguments: [schedid])
+        try db.execute(
+            sql: "INSERT INTO outbox (schedid, kind, final, status_text, payload, created) VALUES (?, 'status', ?, ?, ?, ?)",
+            arguments: [schedid, status.isFinal, status.text, payload, now])
+        try db.execute(
+            sql: """
+                INSERT INTO outbox_task (schedid, last_status, final_queued) VALUES (?, ?, ?)
+                ON CONFLICT (schedid) DO UPDATE SET last_status = excluded.last_status, final_queued = excluded.final_queued
+                """,
+            arguments: [schedid, status.text, status.isFinal])
+        return true
     }
 
     /// Queues a traffic report (full current totals), replacing an undelivered older one.
