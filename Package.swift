@@ -78,6 +78,7 @@ let package = Package(
         .executableTarget(
             name: "marvin-bench",
             dependencies: [
+                "MarvinCore",
                 "MarvinController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

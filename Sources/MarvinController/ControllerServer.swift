@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import MarvinCore
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
@@ -104,19 +105,12 @@ public struct ControllerServer: Sendable {
             guard id >= 1 else { throw APIError(400, "Parameter id must be a positive integer.") }
             guard (1...253).contains(hostname.count) else { throw APIError(400, "Parameter hostname must be a non-empty string.") }
             let tagValues = try NodeTags.parse(list: tags)
-            var specs: [InterfaceSpec] = []
-            var seen = Set<String>()
-            for spec in interfaces {
-                guard let iccid = spec["iccid"], !iccid.isEmpty, iccid.count <= 32 else {
-                    throw APIError(400, InterfaceSpec.Invalid.notInterfaceObjects.message)
-                }
-                var quota: Int64?
-                if let text = spec["quota"] {
-                    guard let value = Int64(text), value >= 0 else { throw APIError(400, InterfaceSpec.Invalid.notInterfaceObjects.message) }
-                    quota = value
-                }
-                guard seen.insert(iccid).inserted else { throw APIError(400, InterfaceSpec.Invalid.duplicate(iccid).message) }
-                specs.append(InterfaceSpec(iccid: iccid, imei: spec["imei"], mccmnc: spec["mccmnc"], operatorName: spec["operator"], quota: quota))
+            // The same validation as the `interfaces` list of `POST /v1/resources`.
+            let specs: [InterfaceSpec]
+            do {
+                specs = try InterfaceSpec.list(from: .array(interfaces.map { .object($0.mapValues { .string($0) }) }))
+            } catch let error as InterfaceSpec.Invalid {
+                throw APIError(400, error.message)
             }
             let request = NodeRegistration.Request(
                 id: id, hostname: hostname, tags: tagValues, interfaces: specs, status: try NodeRegistration.status(status ?? "active"))

@@ -71,7 +71,4 @@ public struct NodeFilter: Sendable, Equatable {
         terms.contains { !$0.negated && $0.alternatives == [tag] }
     }
 
-    public func adding(_ term: Term) -> NodeFilter {
-        NodeFilter(terms: terms + [term])
-    }
 }

@@ -1,17 +1,5 @@
 import Foundation
-
-/// SplitMix64: a tiny seeded generator, so every run sends the same sequence of heartbeats.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import MarvinCore
 
 /// Answers of one workload: latencies of all requests, and the count of each status seen
 /// (0 stands for a request that failed in transport).

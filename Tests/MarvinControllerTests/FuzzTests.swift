@@ -7,17 +7,8 @@ import Testing
 
 /// Scenario 184: random parameter values on every route and method never produce a 5xx.
 @Suite struct FuzzTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// Seeded, so a failure can be replayed.
+    typealias Generator = SplitMix64
 
     static let segments = ["1", "2", "99", "0", "-1", "abc", "%FF%FE", "9223372036854775808", "1%2F2", "schedules", "find", "%00", "1;2", "%E2%82%AC"]
     static let parameterNames = [

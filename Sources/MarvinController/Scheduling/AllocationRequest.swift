@@ -51,12 +51,7 @@ struct AllocationRequest: Sendable {
         guard case .value(let nodetypes) = p.string("nodetypes") else { throw APIError(400, "Parameter nodetypes must be a string.") }
         guard case .value(let script) = p.string("script") else { throw APIError(400, "Parameter script must be a string.") }
         // #6
-        var interfaceCount: Int64 = 1
-        switch p.integer("interfaceCount") {
-        case .absent: break
-        case .value(let v) where (1...3).contains(v): interfaceCount = v
-        default: throw APIError(400, "Parameter interfaceCount must be 1, 2 or 3.")
-        }
+        let requestedMode = try SelectionMode.requested(by: p)
         // #7
         let scripts = script.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard scripts.count <= 2 else { throw Self.sc2("Only two scripts allowed in script parameter") }
@@ -100,7 +95,7 @@ struct AllocationRequest: Sendable {
         } else if preselected {
             mode = .preselection
         } else {
-            mode = [1: .single, 2: .head, 3: .pair][interfaceCount]!
+            mode = requestedMode
         }
         self.name = name
         self.nodecount = nodecount

@@ -12,6 +12,19 @@ enum SelectionMode: Sendable, Equatable {
     case preselection
 }
 
+extension SelectionMode {
+    /// The mode the `interfaceCount` parameter asks for (§5.9): 1 single (the default),
+    /// 2 head, 3 pair; anything else is refused.
+    static func requested(by params: Parameters) throws -> SelectionMode {
+        switch params.integer("interfaceCount") {
+        case .absent, .value(1): return .single
+        case .value(2): return .head
+        case .value(3): return .pair
+        default: throw APIError(400, "Parameter interfaceCount must be 1, 2 or 3.")
+        }
+    }
+}
+
 /// One chosen machine, or a chosen pair.
 enum Choice: Sendable, Equatable {
     case node(Int64)

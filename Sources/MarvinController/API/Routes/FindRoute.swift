@@ -21,12 +21,7 @@ extension Controller {
         case .value(let v): start = v
         case .invalid: throw APIError(400, "Parameter start must be an integer.")
         }
-        var interfaceCount: Int64 = 1
-        switch p.integer("interfaceCount") {
-        case .absent: break
-        case .value(let v) where (1...3).contains(v): interfaceCount = v
-        default: throw APIError(400, "Parameter interfaceCount must be 1, 2 or 3.")
-        }
+        let requestedMode = try SelectionMode.requested(by: p)
         var preselection: [Int64]?
         if let nodes = p.text("nodes") {
             guard let ids = try? ExperimentOptions.nodeList(.string(nodes)) else {
@@ -39,7 +34,7 @@ extension Controller {
         if preselection == nil {
             do { filter = try NodeFilter(parsing: nodetypes) } catch { throw APIError(400, error.message) }
         }
-        let mode: SelectionMode = preselection != nil ? .preselection : [1: .single, 2: .head, 3: .pair][interfaceCount]!
+        let mode: SelectionMode = preselection != nil ? .preselection : requestedMode
         if mode == .pair, nodecount % 2 != 0 { throw APIError(400, "Node count must be even for paired nodes.") }
         let now = request.now
         let policy = policy
