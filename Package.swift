@@ -47,11 +47,18 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // posix_spawn with a new session and a working directory, which Swift's Glibc lacks.
+        .target(name: "CMarvinSpawn"),
+        // sd_notify for marvind's Type=notify unit (node-runtime §14.3).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // marvind: the node supervisor.
         .target(
             name: "MarvinNode",
             dependencies: [
                 "MarvinCore",
+                "CMarvinSpawn",
+                "CSystemd",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarvinCore
 import MarvinNode
 
 // marvind: argument parsing and wiring only (node-runtime §1.5).
@@ -8,8 +9,48 @@ struct Marvind: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marvind",
         abstract: "The Marvin node supervisor.",
-        discussion: "The supervisor itself (`marvind run`) is being built; this version validates configurations.",
-        subcommands: [CheckConfig.self, Version.self])
+        subcommands: [Run.self, CheckConfig.self, Status.self, Version.self])
+}
+
+/// `marvind run [--config PATH]`: the daemon. Exit 0 after a clean shutdown, 1 on a fatal
+/// error, 78 on an invalid configuration (§1.5).
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the node supervisor.")
+
+    @Option(help: "The configuration file.") var config = NodeConfigFile.defaultPath
+
+    func run() async throws {
+        switch NodeDaemon.start(configPath: config) {
+        case .failure(let exit): throw ExitCode(exit.rawValue)
+        case .success(let daemon):
+            let code = await daemon.run()
+            if code != 0 { throw ExitCode(code) }
+        }
+    }
+}
+
+/// `marvind status [--json]`: the daemon's view, or the state database's when it is down
+/// (then exit 3, §15.2).
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show tasks, reports and the ctld connection.")
+
+    @Option(help: "The configuration file.") var config = NodeConfigFile.defaultPath
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        guard let file = try? NodeConfigFile(path: config) else {
+            FileHandle.standardError.write(Data("\(config): cannot read the configuration file\n".utf8))
+            throw ExitCode(2)
+        }
+        let reading = file.read()
+        guard reading.isValid else {
+            for problem in reading.problems { FileHandle.standardError.write(Data("\(problem.rendered(file: config))\n".utf8)) }
+            throw ExitCode(1)
+        }
+        let view = try NodeStatusCommand.view(config: reading.config, configPath: config)
+        print(json ? JSONWriter.write(view.json) : NodeStatusCommand.text(view.json))
+        if !view.running { throw ExitCode(3) }
+    }
 }
 
 /// `marvind check-config [PATH]`: every problem on its own line, `configuration OK` when valid.
@@ -42,9 +83,28 @@ struct Version: ParsableCommand {
     }
 }
 
+/// Calls the async `run()` (on an existential, the synchronous one would be chosen).
+func runAsync<Command: AsyncParsableCommand>(_ command: Command) async throws {
+    var command = command
+    try await command.run()
+}
+
+/// `marvind` alone and the legacy `marvind PATH` run the daemon.
+func arguments() -> [String] {
+    let given = Array(CommandLine.arguments.dropFirst())
+    guard let first = given.first else { return ["run"] }
+    let commands = ["run", "check-config", "status", "version", "help"]
+    if !first.hasPrefix("-") && !commands.contains(first) { return ["run", "--config", first] + given.dropFirst() }
+    return given
+}
+
 do {
-    var command = try Marvind.parseAsRoot()
-    try command.run()
+    var command = try Marvind.parseAsRoot(arguments())
+    if let asynchronous = command as? any AsyncParsableCommand {
+        try await runAsync(asynchronous)
+    } else {
+        try command.run()
+    }
 } catch {
     Marvind.exit(withError: error.isUsageError ? ExitCode(2) : error)
 }

@@ -79,6 +79,44 @@ public final class NodeStateStore: Sendable {
                 CREATE INDEX tasks_by_start ON tasks(start);
                 """)
         }
+        migrator.registerMigration("v3-task-runs") { db in
+            // What a run step needs to resume after kill -9 (§3.2, §5.8).
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN substep TEXT;
+                ALTER TABLE tasks ADD COLUMN deploy_attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tasks ADD COLUMN retry_at INTEGER;
+                ALTER TABLE tasks ADD COLUMN image_id TEXT;
+                ALTER TABLE tasks ADD COLUMN deployment_bytes INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tasks ADD COLUMN results_bytes INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tasks ADD COLUMN run_id TEXT;
+                ALTER TABLE tasks ADD COLUMN guid TEXT;
+                ALTER TABLE tasks ADD COLUMN restart_pending INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tasks ADD COLUMN started_at REAL;
+                ALTER TABLE tasks ADD COLUMN started_monotonic REAL;
+                ALTER TABLE tasks ADD COLUMN started_boot TEXT;
+                ALTER TABLE tasks ADD COLUMN stop_signal_at REAL;
+                ALTER TABLE tasks ADD COLUMN exit_code INTEGER;
+                ALTER TABLE tasks ADD COLUMN exited_at REAL;
+                ALTER TABLE tasks ADD COLUMN log_position TEXT;
+                CREATE TABLE task_transitions (
+                    schedid TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX task_transitions_by_task ON task_transitions(schedid, at);
+                CREATE TABLE node_facts (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE image_cache (
+                    reference TEXT PRIMARY KEY,
+                    image_id TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    last_use INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

@@ -24,6 +24,27 @@ public final class TaskStore: Sendable {
         public var stopReason: StopReason?
         public var finalStatus: String?
         public var startCounter: Int
+        /// The deploy sub-step in progress (§5.1), and how many attempts ended delayed.
+        public var substep: String?
+        public var deployAttempts: Int
+        /// When a delayed deploy is tried again.
+        public var retryAt: Int64?
+        public var imageID: String?
+        public var deploymentBytes: Int64
+        public var resultsBytes: Int64
+        /// The container id, or the process runtime's handle.
+        public var runID: String?
+        public var guid: String?
+        /// Recovery found the run gone before its stop time: the next start is a restart (§5.8).
+        public var restartPending: Bool
+        /// The actual start: wall clock, monotonic clock and the boot it happened in.
+        public var startedAt: Double?
+        public var startedMonotonic: Double?
+        public var startedBoot: String?
+        public var stopSignalAt: Double?
+        public var exitCode: Int?
+        public var exitedAt: Double?
+        public var logPosition: String?
 
         init(row: Row) {
             schedid = row["schedid"]
@@ -36,6 +57,22 @@ public final class TaskStore: Sendable {
             stopReason = (row["stop_reason"] as String?).flatMap(StopReason.init(stored:))
             finalStatus = row["final_status"]
             startCounter = row["start_counter"]
+            substep = row["substep"]
+            deployAttempts = row["deploy_attempts"]
+            retryAt = row["retry_at"]
+            imageID = row["image_id"]
+            deploymentBytes = row["deployment_bytes"]
+            resultsBytes = row["results_bytes"]
+            runID = row["run_id"]
+            guid = row["guid"]
+            restartPending = row["restart_pending"]
+            startedAt = row["started_at"]
+            startedMonotonic = row["started_monotonic"]
+            startedBoot = row["started_boot"]
+            stopSignalAt = row["stop_signal_at"]
+            exitCode = row["exit_code"]
+            exitedAt = row["exited_at"]
+            logPosition = row["log_position"]
         }
     }
 
@@ -57,13 +94,17 @@ public final class TaskStore: Sendable {
     }
 
     /// Moves a task to its next state and queues the step's status in the same transaction.
-    /// A final status is decided once: a later one is neither stored nor reported.
-    public func apply(_ step: TaskLifecycle.Step, to schedid: String, now: Int64, at when: Double) throws {
+    /// A final status is decided once: a later one is neither stored nor reported. With
+    /// `expecting`, nothing happens (false) unless the task is still in that state, so the
+    /// late result of an interrupted step cannot undo an abort.
+    @discardableResult
+    public func apply(_ step: TaskLifecycle.Step, to schedid: String, now: Int64, at when: Double, expecting: TaskState? = nil, event: String = "") throws -> Bool {
         try store.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE schedid = ?", arguments: [schedid]) else {
                 throw UnknownTask(schedid: schedid)
             }
             let record = Record(row: row)
+            if let expecting, record.state != expecting { return false }
             var finalStatus = record.finalStatus
             if let text = step.status, TaskStatus(text).isFinal, finalStatus == nil { finalStatus = TaskStatus(text).text }
             try db.execute(
@@ -72,6 +113,44 @@ public final class TaskStore: Sendable {
             if let text = step.status, !(TaskStatus(text).isFinal && record.finalStatus != nil) {
                 _ = try Outbox.queueStatus(db, text, for: schedid, at: when, now: now)
             }
+            try db.execute(sql: "INSERT INTO task_transitions (schedid, state, event, at) VALUES (?, ?, ?, ?)",
+                           arguments: [schedid, step.state.rawValue, event, when])
+            return true
+        }
+    }
+
+    /// The columns a run step records on its way (never the state: that is `apply`'s).
+    public enum Field: String, Sendable {
+        case script, substep, retryAt = "retry_at", imageID = "image_id", deploymentBytes = "deployment_bytes"
+        case resultsBytes = "results_bytes", runID = "run_id", guid, restartPending = "restart_pending"
+        case startCounter = "start_counter", startedAt = "started_at", startedMonotonic = "started_monotonic"
+        case startedBoot = "started_boot", stopSignalAt = "stop_signal_at", exitCode = "exit_code", exitedAt = "exited_at"
+        case logPosition = "log_position", deployAttempts = "deploy_attempts", start, stop
+    }
+
+    /// Records step data, committed before the step goes on ("write intent, then act").
+    public func set(_ schedid: String, _ values: [Field: (any DatabaseValueConvertible)?]) throws {
+        guard !values.isEmpty else { return }
+        let fields = Array(values.keys)
+        let assignments = fields.map { "\($0.rawValue) = ?" }.joined(separator: ", ")
+        var arguments = StatementArguments(fields.map { values[$0]! })
+        arguments += [schedid]
+        try store.write { db in
+            try db.execute(sql: "UPDATE tasks SET \(assignments) WHERE schedid = ?", arguments: arguments)
+        }
+    }
+
+    /// Whether the outbox still holds anything for the task (a task is `done` only when not).
+    public func hasPendingReports(_ schedid: String) throws -> Bool {
+        try store.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE schedid = ?)", arguments: [schedid]) ?? false
+        }
+    }
+
+    /// Every task, newest first, for `marvind status`.
+    public func all() throws -> [Record] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks ORDER BY start DESC, schedid").map(Record.init(row:))
         }
     }
 

@@ -21,6 +21,8 @@ public enum TaskLifecycle {
         case abort
         /// The run is gone; its exit code when known.
         case runGone(exitCode: Int?)
+        /// Recovery found a `running` task's run gone, killed by a node or engine restart (§5.8).
+        case runLost(stopPassed: Bool, restart: Bool)
         case cleaned
         case synced
     }
@@ -72,6 +74,9 @@ public enum TaskLifecycle {
             return Step(.stopping, reason: reason)
         case (let current, .abort) where current.isBeforeCleaning:
             return Step(current == .running ? .stopping : .cleaning, reason: .aborted)
+        case (.running, .runLost(let stopPassed, let restart)):
+            if stopPassed { return Step(.stopping, reason: .nodeDown) }
+            return restart ? Step(.preparing) : Step(.stopping, reason: .noRestart)
         case (.stopping, .runGone(let exitCode)):
             return Step(.cleaning, status: StatusTexts.final(reason: reason ?? .timer, exitCode: exitCode))
         case (.cleaning, .cleaned):

@@ -49,7 +49,7 @@ public final class ControllerClient: Sendable {
         var message: String? { (try? JSONParser.parse(body))?["message"]?.stringValue }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, form: String? = nil, timeout: TimeAmount? = nil) async -> Answer {
+    func send(_ method: HTTPMethod, _ path: String, form: String? = nil, timeout: TimeAmount? = nil) async -> Answer {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "User-Agent", value: "marvind/\(MarvinNodeVersion.version)")
@@ -104,5 +104,30 @@ public final class ControllerClient: Sendable {
     public func deliver(_ entry: Outbox.Entry) async -> ReportOutcome {
         let answer = await send(.PUT, "/schedules/\(HeartbeatRequest.encode(entry.schedid))", form: entry.payload)
         return ReportOutcome(status: answer.status, message: answer.message)
+    }
+}
+
+extension ControllerClient {
+    public enum ScheduleCheck: Sendable, Equatable {
+        /// 404, an empty list, or a final status: handled as canceled.
+        case gone
+        case active
+        /// No answer: offline rule, nothing changes.
+        case unknown
+    }
+
+    /// `GET <rest-server>/schedules/<schedid>` for a task missing from a heartbeat (§4.3).
+    public func checkSchedule(_ schedid: String) async -> ScheduleCheck {
+        let answer = await send(.GET, "/schedules/\(HeartbeatRequest.encode(schedid))")
+        switch answer.status {
+        case 404?: return .gone
+        case 200?:
+            let json = try? JSONParser.parse(answer.body)
+            let entry: JSONValue? = if case .array(let items)? = json { items.first } else { json }
+            guard let entry else { return .gone }
+            if let status = entry["status"]?.stringValue, TaskStatus(status).isFinal { return .gone }
+            return .active
+        default: return .unknown
+        }
     }
 }

@@ -1,0 +1,280 @@
+import Foundation
+import Logging
+import MarvinCore
+
+/// `marvind run` (node-runtime §4.1): configuration, instance lock, state, recovery, the
+/// recovery heartbeat, readiness, then the heartbeat loop until SIGTERM. Runs of containers
+/// and processes outlive the daemon and are adopted by the next one.
+public final class NodeDaemon: @unchecked Sendable {
+    /// §1.5 exit codes.
+    public enum Exit: Int32, Error {
+        case clean = 0
+        case fatal = 1
+        case invalidConfiguration = 78
+    }
+
+    let config: NodeConfig
+    let configPath: String
+    let services: NodeServices
+    let supervisor: NodeSupervisor
+    let client: ControllerClient
+    let courier: OutboxCourier
+    let notifier = SystemdNotifier()
+    let lock: InstanceLock
+    var logger: Logger { services.logger }
+    private let viewLock = NSLock()
+    private var view = NodeStatusView.Daemon()
+    private var lastProgress = NodeServices.monotonic()
+
+    /// Reads everything the daemon needs; prints the problem and returns the exit code when
+    /// it cannot run.
+    public static func start(configPath: String) -> Result<NodeDaemon, Exit> {
+        func fail(_ message: String, _ exit: Exit) -> Result<NodeDaemon, Exit> {
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            return .failure(exit)
+        }
+        let file: NodeConfigFile
+        do {
+            file = try NodeConfigFile(path: configPath)
+        } catch {
+            return fail("\(configPath): cannot read the configuration file", .invalidConfiguration)
+        }
+        let reading = file.read()
+        for problem in reading.problems { FileHandle.standardError.write(Data("\(problem.rendered(file: configPath))\n".utf8)) }
+        guard reading.isValid else { return fail("invalid configuration; marvind does not start", .invalidConfiguration) }
+        let config = reading.config
+        let lock: InstanceLock
+        do {
+            lock = try InstanceLock(runtimeDirectory: config.directories.runtime)
+        } catch {
+            return fail("\(error)", .fatal)
+        }
+        var logger = Logger(label: "marvind") { _ in JournalLogHandler(level: JournalLogHandler.level(config.log.level), file: config.log.file) }
+        logger.logLevel = JournalLogHandler.level(config.log.level)
+        let store: NodeStateStore
+        let client: ControllerClient
+        do {
+            store = try NodeStateStore(path: config.directories.stateDatabase)
+            client = try ControllerClient(config: config)
+        } catch {
+            return fail("\(error)", .fatal)
+        }
+        let runtime: any TaskRuntime
+        switch RuntimeChoice.make(config: config, logger: logger) {
+        case .success(let chosen): runtime = chosen
+        case .failure(let problem): return fail(problem.description, .fatal)
+        }
+        let services = NodeServices(config: config, store: store, runtime: runtime, logger: logger)
+        return .success(NodeDaemon(config: config, configPath: configPath, services: services, client: client, lock: lock))
+    }
+
+    init(config: NodeConfig, configPath: String, services: NodeServices, client: ControllerClient, lock: InstanceLock) {
+        self.config = config
+        self.configPath = configPath
+        self.services = services
+        self.client = client
+        self.lock = lock
+        supervisor = NodeSupervisor(services: services)
+        courier = OutboxCourier(outbox: services.outbox, client: client, logger: services.logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT; the exit code.
+    public func run() async -> Int32 {
+        logger.info("marvind \(MarvinNodeVersion.version) starting for node \(config.nodeID) with the \(services.runtime.kind) runtime")
+        let courier = self.courier
+        await supervisor.observe(
+            reports: { final in Task { await courier.queued(final: final) } },
+            changes: { [weak self] in self?.publish() })
+        await supervisor.recover()
+        await supervisor.startStoppingRunners()
+        _ = await services.hooks.run(.boot, context: nodeHookContext(.boot))
+
+        let loop = Task { await heartbeatLoop() }
+        let liveness = Task { await livenessLoop() }
+        let signals = SignalWatch([SIGTERM, SIGINT, SIGHUP])
+        let signal = await signals.next { [logger] in logger.info("SIGHUP: the log file is reopened at every write") }
+        logger.info("signal \(signal): shutting down; runs keep going and are adopted at the next start")
+        notifier.stopping()
+        loop.cancel()
+        liveness.cancel()
+        await supervisor.shutdown()
+        _ = await loop.value
+        try? await client.shutdown()
+        publish(running: false)
+        return Exit.clean.rawValue
+    }
+
+    // MARK: - Heartbeats
+
+    func heartbeatLoop() async {
+        var schedule = HeartbeatSchedule(period: config.heartbeat.period, jitter: config.heartbeat.jitter, backoffMax: config.heartbeat.backoffMax)
+        var generator = SystemRandomNumberGenerator()
+        // The recovery heartbeat (§4.1 step 6): aborts and cancels learned while the node was
+        // down are known before anything starts; it delays start decisions by at most 10 s.
+        try? await Task.sleep(nanoseconds: UInt64(Double.random(in: 0...min(5, Double(config.heartbeat.period))) * 1e9))
+        let recovery = Task { await heartbeat(timeout: 10) }
+        let cap = Task { _ = try? await Task.sleep(nanoseconds: 10_000_000_000) }
+        _ = await Self.first(recovery, cap)
+        await supervisor.startRunners()
+        notifier.ready(status: statusLine())
+        await identityCheck()
+        var outcome = await recovery.value
+        while !Task.isCancelled {
+            let failures = viewRead { $0.consecutiveFailures }
+            var delay = schedule.delay(consecutiveFailures: failures, retryAfter: outcome.retryAfter, using: &generator)
+            if failures == 0 { delay = max(1, delay) }
+            viewUpdate { $0.nextHeartbeat = NodeServices.now() + Double(delay) }
+            publish()
+            do {
+                try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000_000)
+            } catch {
+                return
+            }
+            // The idle period sends nothing (§7.4).
+            while await supervisor.idle, !Task.isCancelled { try? await Task.sleep(nanoseconds: 200_000_000) }
+            outcome = await heartbeat(timeout: nil)
+            schedule = HeartbeatSchedule(period: config.heartbeat.period, jitter: config.heartbeat.jitter, backoffMax: config.heartbeat.backoffMax)
+        }
+    }
+
+    struct Attempt: Sendable {
+        var ok: Bool
+        var retryAfter: Int64?
+    }
+
+    /// One heartbeat and what follows it: tasks, vanished tasks, definitions, the outbox.
+    func heartbeat(timeout: Int64?) async -> Attempt {
+        let known = ((try? services.tasks.active()) ?? []).map(\.schedid)
+        let request = HeartbeatRequest(limit: config.heartbeat.prefetch, maintenance: services.maintenanceFlag, knownTasks: known, interfaces: [])
+        let outcome = await client.heartbeat(request, prefetch: Int(config.heartbeat.prefetch), timeout: timeout.map { .seconds($0) })
+        switch outcome {
+        case .answered(let tasks, let rejected, _):
+            let failures = viewRead { $0.consecutiveFailures }
+            if failures > 0 { logger.info("heartbeat: ctld reachable again after \(failures) failures") }
+            viewUpdate {
+                $0.reachable = true
+                $0.consecutiveFailures = 0
+                $0.lastSuccess = NodeServices.now()
+                $0.certificateRejected = false
+            }
+            for problem in rejected { logger.warning("heartbeat: \(problem)") }
+            let vanished = await supervisor.heartbeatAnswered(tasks, limit: Int(config.heartbeat.prefetch))
+            for schedid in vanished where await client.checkSchedule(schedid) == .gone {
+                await supervisor.abort(schedid, because: "gone")
+            }
+            for (schedid, expID) in await supervisor.tasksWithoutScript {
+                if let script = await client.script(experiment: expID, schedule: schedid) { await supervisor.definitionFetched(schedid, script: script) }
+            }
+            await courier.setOnline(true)
+            await courier.flush()
+            publish()
+            return Attempt(ok: true, retryAfter: nil)
+        case .failed(let kind, let retryAfter):
+            let failures = viewRead { $0.consecutiveFailures } + 1
+            viewUpdate {
+                $0.reachable = false
+                $0.consecutiveFailures = failures
+                if kind == .certificateRejected { $0.certificateRejected = true }
+            }
+            await courier.setOnline(false)
+            if failures == 1 || failures % 10 == 0 {
+                let text: String = switch kind {
+                case .unparsable: "unparsable response"
+                case .certificateRejected: "node certificate rejected by ctld"
+                case .unavailable: "ctld unavailable"
+                case .protocolError(let status): "HTTP \(status)"
+                }
+                logger.warning("heartbeat failed (\(failures) in a row): \(text)")
+            }
+            publish()
+            return Attempt(ok: false, retryAfter: retryAfter)
+        }
+    }
+
+    /// §4.1 step 8: diagnostic only, marvind never exits over it.
+    func identityCheck() async {
+        switch await client.identity() {
+        case .identified(let name): logger.info("ctld knows this node as \(name)")
+        case .rejected:
+            logger.error("node certificate rejected by ctld")
+            viewUpdate { $0.certificateRejected = true }
+        case .unreachable: logger.info("ctld not reachable for the identity check")
+        }
+    }
+
+    // MARK: - Liveness, status
+
+    /// The state owner answers every second; the systemd watchdog is fed only while it does (§14.3).
+    func livenessLoop() async {
+        var lastWatchdog = 0.0
+        while !Task.isCancelled {
+            _ = await supervisor.runnerCount
+            lastProgress = NodeServices.monotonic()
+            let now = NodeServices.monotonic()
+            if now - lastWatchdog >= 20 {
+                lastWatchdog = now
+                notifier.watchdog()
+            }
+            publish()
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+        }
+    }
+
+    func nodeHookContext(_ phase: HookPhase) -> HookRunner.Context {
+        let tasks: [JSONValue] = ((try? services.tasks.active()) ?? []).map {
+            ["schedid": .string($0.schedid), "state": .string($0.state.rawValue), "start": .int($0.start), "stop": .int($0.stop)]
+        }
+        let logger = self.logger
+        return HookRunner.Context(environment: [:], input: ["phase": .string(phase.rawValue), "nodeid": .string(config.nodeID), "tasks": .array(tasks)],
+                                  redaction: Redaction(options: [:]), schedid: nil) { _ in _ = logger }
+    }
+
+    func viewUpdate(_ change: (inout NodeStatusView.Daemon) -> Void) {
+        viewLock.lock()
+        change(&view)
+        viewLock.unlock()
+    }
+
+    func viewRead<T>(_ read: (NodeStatusView.Daemon) -> T) -> T {
+        viewLock.lock()
+        defer { viewLock.unlock() }
+        return read(view)
+    }
+
+    /// The status line for systemd.
+    func statusLine() -> String {
+        let reachable = viewRead { $0.reachable }
+        let active = (try? services.tasks.active()) ?? []
+        let ctld = reachable ? "ctld reachable" : "ctld unreachable"
+        if let running = active.first(where: { $0.state == .running }) {
+            return "running \(running.schedid) until \(PhaseLog.timestamp(Date(timeIntervalSince1970: Double(running.stop)))); \(ctld)"
+        }
+        if let next = active.first(where: { [.deployed, .deploying, .delayed, .received].contains($0.state) }) {
+            return "idle; next task \(next.schedid) at \(PhaseLog.timestamp(Date(timeIntervalSince1970: Double(next.start)))); \(ctld)"
+        }
+        return "idle; \(ctld)"
+    }
+
+    /// Writes `<runtime>/status.json` and the systemd status line.
+    func publish(running: Bool = true) {
+        var daemon = viewRead { $0 }
+        daemon.busy = active(in: [.preparing, .running, .stopping, .cleaning])
+        let json = NodeStatusView.build(config: config, configPath: configPath, tasks: services.tasks, outbox: services.outbox,
+                                        maintenance: services.maintenanceFlag, development: services.developmentFlag, daemon: running ? daemon : nil)
+        try? AtomicFile.write(Data((JSONWriter.write(json) + "\n").utf8), to: "\(config.directories.runtime)/status.json", mode: 0o600)
+        if running { notifier.status(statusLine()) }
+    }
+
+    private func active(in states: Set<TaskState>) -> String? {
+        ((try? services.tasks.active()) ?? []).first { states.contains($0.state) }?.schedid
+    }
+
+    static func first(_ a: Task<Attempt, Never>, _ b: Task<Void, Never>) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = await a.value }
+            group.addTask { await b.value }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

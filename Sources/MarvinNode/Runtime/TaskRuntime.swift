@@ -1,0 +1,106 @@
+/// What the lifecycle asks of whatever runs an experiment (node-runtime §1.4): the Docker
+/// engine, a VM, or a plain process on development machines. The lifecycle of §5 never looks
+/// behind this interface.
+public protocol TaskRuntime: Sendable {
+    /// `docker`, `vm` or `process`, as hooks see it in `MARVIN_RUNTIME`.
+    var kind: String { get }
+
+    /// Deploy: makes the task's image available locally (§6.3); the image id and the bytes
+    /// downloaded for it.
+    func prepare(_ task: RunTask, log: PhaseLog) async throws(RuntimeFailure) -> PreparedImage
+
+    /// Whether the prepared image is still there (start code 12 otherwise).
+    func hasImage(_ imageID: String, for task: RunTask) async -> Bool
+
+    /// Creates the run without starting it, replacing a leftover run of the same task; the run id.
+    func create(_ spec: RunSpec) async throws(RuntimeFailure) -> String
+
+    /// Starts a created run; the id to keep for it (a process gets its pid only now).
+    func start(_ runID: String, spec: RunSpec) async throws(RuntimeFailure) -> String
+
+    func state(_ runID: String) async -> RunState
+
+    /// Returns when the run has ended (or is gone); its exit code when known.
+    func waitForExit(_ runID: String) async -> Int32?
+
+    /// Graceful stop, then kill after `grace` seconds (§9.2); idempotent.
+    func stop(_ runID: String, grace: Int64) async
+
+    /// Copies the run's output into `container.log` until the run ends, resuming after the
+    /// position stored in `log` (§8.3).
+    func followOutput(_ runID: String, into log: ContainerLog) async
+
+    /// Removes the run (container or leftover process files); idempotent.
+    func remove(_ runID: String, task: RunTask) async
+
+    /// Removes the task's image (§9.6 step 6); idempotent.
+    func removeImage(for task: RunTask) async
+}
+
+/// The task as a runtime needs to know it.
+public struct RunTask: Sendable {
+    public var schedid: String
+    public var expID: Int64
+    public var script: String
+    public var stop: Int64
+    public var imageID: String?
+
+    public init(schedid: String, expID: Int64, script: String, stop: Int64, imageID: String? = nil) {
+        self.schedid = schedid
+        self.expID = expID
+        self.script = script
+        self.stop = stop
+        self.imageID = imageID
+    }
+
+    /// `monroe-<schedid>`: container name and image tag (§6.5).
+    public var runName: String { "monroe-\(schedid.lowercased())" }
+}
+
+public struct PreparedImage: Sendable, Equatable {
+    /// `sha256:<64 hex>`.
+    public var imageID: String
+    /// Compressed bytes downloaded by this deploy (0 when the image was already there).
+    public var deploymentBytes: Int64
+}
+
+/// Everything a run is created with (§7.5).
+public struct RunSpec: Sendable {
+    public var task: RunTask
+    public var imageID: String
+    public var startCounter: Int
+    public var resultsDirectory: String
+    public var configFile: String
+    public var nodeIDFile: String
+    /// `/run/marvind/tasks/<schedid>`.
+    public var taskDirectory: String
+    public var resolvConf: String?
+    public var dnsFile: String?
+    public var tstatDirectory: String?
+    /// Devices requested by pre-start hooks.
+    public var devices: [String]
+    /// ssh debug mode: replace entrypoint and command (§7.7).
+    public var ssh: Bool
+}
+
+public enum RunState: Sendable, Equatable {
+    case created
+    case running
+    /// Ended with this exit code, at this wall-clock time when known.
+    case exited(code: Int32?, finishedAt: Double?)
+    case gone
+}
+
+/// A runtime failure with its legacy code (§5.7): a deploy code during `prepare`, a start code
+/// during `create` and `start`. The message is for logs; it never holds option values.
+public struct RuntimeFailure: Error, Sendable, CustomStringConvertible {
+    public var code: Int
+    public var message: String
+
+    public init(code: Int, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "code \(code): \(message)" }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MarvinCore
+
+/// Deploy (node-runtime §6): pull, results filesystem, config file, deploy hooks; delayed
+/// outcomes wait for their retry time; the deploy deadline ends every attempt.
+extension TaskRunner {
+    func deploy(_ record: TaskStore.Record, timers: TaskTimers) async {
+        let deadline = Double(timers.deployDeadline)
+        if now >= deadline {
+            await transition(.deployDeadline, from: record.state)
+            return
+        }
+        if record.state == .delayed {
+            if let retry = record.retryAt, now < Double(retry) {
+                await wakeup.wait(until: min(Double(retry), deadline), longest: 1)
+                return
+            }
+            // The retry time has come: deploying again (no status of its own).
+            guard (try? services.tasks.apply(.init(.deploying), to: schedid, now: Int64(now), at: now, expecting: .delayed, event: "retry")) == true else { return }
+        }
+        let started = now
+        let outcome = await interruptible(while: .deploying, deadline: deadline) { [self] in
+            await deployOnce(record, started: started)
+        }
+        guard let outcome else {
+            // Interrupted: by the deadline (the pull is cancelled with it), or by an abort.
+            if now >= deadline { await transition(.deployDeadline, from: .deploying) }
+            return
+        }
+        switch outcome {
+        case .success(let image):
+            set([.imageID: image.imageID, .deploymentBytes: image.deploymentBytes, .substep: nil, .retryAt: nil])
+            // The traffic report goes first: `deployed` may be the last status for a while.
+            try? services.outbox.traffic(["deployment": .int(image.deploymentBytes), "results": 0, "interfaces": [:]], for: schedid, now: Int64(now))
+            log.write(.deploy, "deployed")
+            await transition(.deployFinished(code: 0), from: .deploying)
+        case .failure(let failure):
+            log.write(.deploy, "deploy failed: \(failure.message)")
+            logger.warning("task \(schedid): deploy code \(failure.code): \(failure.message)")
+            let retry = StatusTexts.deploy(code: failure.code).retry
+            if retry {
+                let attempts = record.deployAttempts + 1
+                set([.retryAt: Int64(now) + retryDelay(code: failure.code, attempts: attempts), .deployAttempts: attempts])
+            }
+            if !retry { ensureLogsDirectory() }
+            await transition(.deployFinished(code: failure.code), from: .deploying)
+        }
+    }
+
+    /// §6.8: code 100 doubles from `retry_initial` up to `retry_max`; 101 and 103 retry every
+    /// `retry_initial`; 105 as soon as the node is free (checked each second).
+    func retryDelay(code: Int, attempts: Int) -> Int64 {
+        switch code {
+        case 100:
+            let factor = Int64(1) << Int64(min(max(attempts - 1, 0), 20))
+            return min(config.deploy.retryInitial.multipliedReportingOverflow(by: factor).partialValue, config.deploy.retryMax)
+        case 105: return 1
+        default: return config.deploy.retryInitial
+        }
+    }
+
+    /// One attempt, each sub-step recorded before it runs (§6.1).
+    func deployOnce(_ record: TaskStore.Record, started: Double) async -> Result<PreparedImage, RuntimeFailure> {
+        guard let script = record.script,
+              case .success(let options) = DeploymentOptions.validate(record.privateOptions, script: script, config: config, processRuntime: services.runtime.kind == "process") else {
+            return .failure(RuntimeFailure(code: 1, "options no longer valid"))
+        }
+        if services.maintenanceFlag { return .failure(RuntimeFailure(code: 103, "maintenance or development flag set")) }
+        let task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
+
+        set([.substep: "pull"])
+        // One pull at a time (§6.3); the wait for the slot counts towards the background report.
+        let background = Task { [self] in
+            try await Task.sleep(nanoseconds: UInt64(max(0, started + Double(config.deploy.backgroundReportAfter) - now) * 1e9))
+            await transition(.downloadingInBackground, from: .deploying)
+        }
+        defer { background.cancel() }
+        while await !supervisor.acquirePull(schedid) {
+            if Task.isCancelled { return .failure(RuntimeFailure(code: 100, "cancelled")) }
+            if await supervisor.occupant != nil && !config.deploy.duringExperiment {
+                return .failure(RuntimeFailure(code: 105, "another experiment is preparing or running"))
+            }
+            await wakeup.wait(until: nil, longest: 1)
+        }
+        let image: PreparedImage
+        do {
+            defer { Task { await supervisor.releasePull(schedid) } }
+            if await supervisor.occupant != nil && !config.deploy.duringExperiment {
+                return .failure(RuntimeFailure(code: 105, "another experiment is preparing or running"))
+            }
+            image = try await services.runtime.prepare(task, log: log)
+        } catch {
+            return .failure(error)
+        }
+        background.cancel()
+        if config.deploy.checkStorageQuota && image.deploymentBytes > options.storage {
+            await services.runtime.removeImage(for: task)
+            return .failure(RuntimeFailure(code: 102, "\(image.deploymentBytes) bytes downloaded for a storage of \(options.storage)"))
+        }
+
+        set([.substep: "results_fs", .imageID: image.imageID])
+        do {
+            try await services.results.prepare(schedid, storage: options.storage, log: log)
+            try log.move(to: services.results.path(schedid))
+        } catch let failure as RuntimeFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(RuntimeFailure(code: 1, "cannot move the phase logs: \(error)"))
+        }
+
+        // The preliminary /monroe/config; the run keys are added at start (§7.6).
+        do {
+            try MonroeConfigFile.write(.init(options: record.privateOptions, script: script, start: record.start, stop: record.stop, nodeID: config.nodeID),
+                                       to: services.configFile(schedid))
+        } catch {
+            return .failure(RuntimeFailure(code: 1, "cannot write \(services.configFile(schedid))"))
+        }
+
+        set([.substep: "deploy_hooks"])
+        var withImage = record
+        withImage.imageID = image.imageID
+        let hooks = await runHooks(.deploy, withImage, log: .deploy)
+        if hooks.code != 0 { return .failure(RuntimeFailure(code: Int(hooks.code), "deploy hook exited with code \(hooks.code)")) }
+        return .success(image)
+    }
+
+    /// A task that ends before its results directory exists still delivers its phase logs.
+    func ensureLogsDirectory() {
+        if !services.results.isReady(schedid) {
+            let directory = services.results.logsOnlyDirectory(schedid)
+            try? log.move(to: directory)
+        }
+    }
+
+    // MARK: - deployed
+
+    func awaitPreStart(_ record: TaskStore.Record, timers: TaskTimers) async {
+        let preStart = Double(timers.preStart)
+        guard now >= preStart else {
+            await wakeup.wait(until: preStart)
+            return
+        }
+        let late = now >= preStart + 2
+        await transition(.preStartTimer(maintenance: services.maintenanceFlag, late: late), from: .deployed)
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import MarvinCore
+
+/// Prepare and start (§7.1), watch the run (§8), stop (§9), clean up (§9.6) and finish.
+extension TaskRunner {
+    /// Still in `state`? A runner whose task was aborted meanwhile returns to its loop.
+    func still(_ state: TaskState) -> Bool {
+        (try? services.tasks.record(schedid))?.state == state
+    }
+
+    /// Waits until `instant` unless the task leaves `state`; true when the instant came.
+    func wait(until instant: Double, in state: TaskState) async -> Bool {
+        while now < instant {
+            guard still(state), !Task.isCancelled else { return false }
+            await wakeup.wait(until: instant)
+        }
+        return still(state)
+    }
+
+    func startFailed(_ code: Int, _ message: String) async {
+        log.write(.start, "start failed (code \(code)): \(message)")
+        logger.warning("task \(schedid): start failed, code \(code): \(message)")
+        await transition(.startFailed(code: code), from: .preparing)
+    }
+
+    // MARK: - preparing
+
+    func prepareAndStart(_ record: TaskStore.Record, timers: TaskTimers) async {
+        // One experiment at a time (§5.10).
+        guard await supervisor.occupy(schedid) else {
+            await transition(.nodeOccupied, from: .preparing)
+            await wakeup.wait(until: nil, longest: 1)
+            return
+        }
+        let restart = record.restartPending
+        let late = restart || now >= Double(timers.preStart) + 2
+        if services.maintenanceFlag {
+            await transition(.preStartTimer(maintenance: true, late: late), from: .preparing)
+            return
+        }
+        guard let imageID = record.imageID, let script = record.script,
+              case .success(let options) = DeploymentOptions.validate(record.privateOptions, script: script, config: config, processRuntime: services.runtime.kind == "process") else {
+            await startFailed(12, "the task has no deployed image")
+            return
+        }
+        let task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: imageID)
+        guard await services.runtime.hasImage(imageID, for: task) else {
+            await startFailed(12, "image \(imageID) is gone")
+            return
+        }
+        if let problem = networkProblem() {
+            await startFailed(11, problem)
+            return
+        }
+        if !services.results.isReady(schedid) {
+            // After a reboot the results filesystem is mounted again before anything writes (§9.7).
+            guard await services.results.remount(schedid) else {
+                await startFailed(12, "results filesystem missing")
+                return
+            }
+        }
+        let spec: RunSpec
+        do {
+            spec = try writeRunFiles(record, task: task, imageID: imageID, ssh: options.ssh)
+        } catch {
+            await startFailed(125, "cannot write the per-run files: \(error)")
+            return
+        }
+        log.write(.start, "checks passed: image \(imageID) present, network \(config.network.required ? "ready" : "not required")")
+        let runID: String
+        do {
+            runID = try await services.runtime.create(spec)
+        } catch {
+            await startFailed(error.code, error.message)
+            return
+        }
+        set([.runID: runID])
+        let counter = record.startCounter + 1
+        let guid = MonroeConfigFile.guid(imageID: imageID, schedid: schedid, nodeID: config.nodeID, startCounter: counter)
+        do {
+            try MonroeConfigFile.write(
+                .init(options: record.privateOptions, script: script, start: record.start, stop: record.stop, nodeID: config.nodeID, guid: guid, interfaces: []),
+                to: services.configFile(schedid), owner: services.runtime.kind == "process" ? nil : 0)
+        } catch {
+            await startFailed(125, "cannot write \(services.configFile(schedid))")
+            return
+        }
+        set([.guid: guid])
+        log.write(.start, "run \(counter) created (\(services.runtime.kind)); guid \(guid)")
+        let runEnvironment = ["MARVIN_GUID": guid, "MARVIN_START_COUNTER": String(counter), "MARVIN_RESTART": restart ? "1" : "0"]
+
+        let preStart = await interruptible(while: .preparing) { [self] in
+            await runHooks(.preStart, record, log: .start, extra: runEnvironment)
+        }
+        guard let preStart else { return }
+        if preStart.code != 0 {
+            await startFailed(Int(preStart.code), "pre-start hook exited with code \(preStart.code)")
+            return
+        }
+        if !restart && config.timing.idlePeriod > 0 {
+            guard await wait(until: Double(timers.idle), in: .preparing) else { return }
+            await supervisor.setIdle(true)
+            let idle = await interruptible(while: .preparing) { [self] in
+                await runHooks(.idle, record, log: .start, extra: runEnvironment.merging(["MARVIN_IDLE_SECONDS": String(config.timing.idlePeriod)]) { $1 })
+            }
+            await supervisor.setIdle(false)
+            guard let idle else { return }
+            if idle.code != 0 {
+                await startFailed(Int(idle.code), "idle hook exited with code \(idle.code)")
+                return
+            }
+        }
+        guard await wait(until: Double(record.start), in: .preparing) else { return }
+        if let problem = networkProblem() {
+            await startFailed(11, problem)
+            return
+        }
+        let startedID: String
+        do {
+            startedID = try await services.runtime.start(runID, spec: spec)
+        } catch {
+            await startFailed(error.code, error.message)
+            return
+        }
+        let startedAt = now
+        set([.runID: startedID, .startCounter: counter, .startedAt: startedAt, .startedMonotonic: NodeServices.monotonic(),
+             .startedBoot: NodeServices.bootID(), .restartPending: false, .exitCode: nil, .exitedAt: nil, .stopSignalAt: nil])
+        let deviation = Int(((startedAt - Double(record.start)) * 1000).rounded())
+        log.write(.start, "started at \(PhaseLog.timestamp(Date(timeIntervalSince1970: startedAt))), \(deviation) ms from the scheduled start")
+        logger.info("task \(schedid): run \(counter) started, deviation \(deviation) ms")
+        await supervisor.recordStartDeviation(startedAt - Double(record.start))
+        await transition(.runStarted(restart: restart), from: .preparing)
+        Task { [self] in _ = await runHooks(.postStart, record, log: .start, extra: runEnvironment) }
+    }
+
+    /// Start code 11 (§7.2): the experiment netns is missing while the node requires it.
+    func networkProblem() -> String? {
+        guard config.network.required else { return nil }
+        let path = "/var/run/netns/\(config.network.namespace)"
+        return FileManager.default.fileExists(atPath: path) ? nil : "\(path) does not exist"
+    }
+
+    /// The per-run files (§7.5): the task directory, a copy of resolv.conf and the node id file.
+    func writeRunFiles(_ record: TaskStore.Record, task: RunTask, imageID: String, ssh: Bool) throws -> RunSpec {
+        let taskDirectory = services.taskDirectory(schedid)
+        try FileManager.default.createDirectory(atPath: taskDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var resolv: String?
+        if let data = FileManager.default.contents(atPath: config.network.resolvConf) {
+            resolv = "\(taskDirectory)/resolv.conf"
+            try AtomicFile.write(data, to: resolv!, mode: 0o644)
+        }
+        try AtomicFile.write(Data("\(config.nodeID)\n".utf8), to: services.nodeIDFile, mode: 0o644)
+        return RunSpec(
+            task: task, imageID: imageID, startCounter: record.startCounter + 1, resultsDirectory: services.results.path(schedid),
+            configFile: services.configFile(schedid), nodeIDFile: services.nodeIDFile, taskDirectory: taskDirectory, resolvConf: resolv,
+            dnsFile: FileManager.default.fileExists(atPath: config.network.dnsFile) ? config.network.dnsFile : nil,
+            tstatDirectory: FileManager.default.fileExists(atPath: config.tstatDirectory) ? config.tstatDirectory : nil,
+            devices: [], ssh: ssh)
+    }
+
+    // MARK: - running
+
+    func watch(_ record: TaskStore.Record, timers: TaskTimers) async {
+        guard let runID = record.runID else {
+            await transition(.stop(.timer), from: .running)
+            return
+        }
+        startFollowing(runID, record: record)
+        if let exit = exitObserved() {
+            // Before the stop instant the run ended by itself; at or after it, the stop had been decided (§9.3).
+            set([.exitCode: exit.code.map { Int($0) }, .exitedAt: exit.at])
+            await transition(.stop(exit.at < Double(record.stop) ? .exited : .timer), from: .running)
+            return
+        }
+        if now >= Double(record.stop) {
+            await transition(.stop(.timer), from: .running)
+            return
+        }
+        // The monotonic watchdog bounds the run whatever the wall clock says (§8.5).
+        if let monotonicStart = record.startedMonotonic, let startedAt = record.startedAt, record.startedBoot == NodeServices.bootID(),
+           NodeServices.monotonic() >= monotonicStart + (Double(record.stop) - startedAt) + Double(config.timing.stopGracePeriod) + 5 {
+            logger.warning("task \(schedid): monotonic watchdog fired")
+            await transition(.stop(.timer), from: .running)
+            return
+        }
+        if config.results.mode == "directory", shouldCheckStorage(),
+           case .success(let options) = DeploymentOptions.validate(record.privateOptions, script: record.script, config: config, processRuntime: services.runtime.kind == "process"),
+           services.results.usedBytes(schedid) > options.storage {
+            log.write(.start, "results exceed the storage of \(options.storage) bytes; stopping")
+            await transition(.stop(.storage), from: .running)
+            return
+        }
+        await wakeup.wait(until: Double(record.stop))
+    }
+
+    // MARK: - stopping
+
+    func stop(_ record: TaskStore.Record) async {
+        let reason = record.stopReason ?? .timer
+        var exitCode = record.exitCode.map(Int32.init)
+        if let runID = record.runID {
+            if record.stopSignalAt == nil, reason != .exited {
+                let signalled = now
+                set([.stopSignalAt: signalled])
+                if reason == .timer { await supervisor.recordStopDeviation(signalled - Double(record.stop)) }
+                logger.info("task \(schedid): stopping (\(reason.stored)), \(Int(((signalled - Double(record.stop)) * 1000).rounded())) ms from the stop time")
+            }
+            await services.runtime.stop(runID, grace: config.timing.stopGracePeriod)
+            let code = await services.runtime.waitForExit(runID)
+            if exitCode == nil { exitCode = code }
+            await stopFollowing()
+        }
+        let status = StatusTexts.final(reason: reason, exitCode: exitCode.map(Int.init))
+        writeContainerStat(record, status: status, reason: reason, exitCode: exitCode)
+        try? services.outbox.traffic(trafficReport(record, final: false), for: schedid, now: Int64(now))
+        await transition(.runGone(exitCode: exitCode.map(Int.init)), from: .stopping)
+    }
+
+    func trafficReport(_ record: TaskStore.Record, final: Bool) -> JSONValue {
+        var report: [String: JSONValue] = ["deployment": .int(record.deploymentBytes), "results": .int(record.resultsBytes), "interfaces": [:]]
+        if final { report["final"] = true }
+        return .object(report)
+    }
+
+    /// `<results>/container.stat` (§9.4).
+    func writeContainerStat(_ record: TaskStore.Record, status: String?, reason: StopReason, exitCode: Int32?) {
+        let stat: JSONValue = [
+            "deployment": .int(record.deploymentBytes), "results": .int(record.resultsBytes), "interfaces": [:],
+            "status": JSONValue(status), "stop_reason": .string(reason.stored.split(separator: "\t").first.map(String.init) ?? ""),
+            "exit_code": exitCode.map { .int(Int64($0)) } ?? .null, "oom_killed": false,
+            "results_full": .bool(services.results.isFull(schedid)), "log_lines_dropped": .int(Int64(followerDropped)),
+            "started_at": record.startedAt.map { .double($0) } ?? .null, "ended_at": .double(record.exitedAt ?? now),
+            "start_counter": .int(Int64(record.startCounter)), "guid": JSONValue(record.guid),
+        ]
+        guard services.results.isReady(schedid) else { return }
+        try? AtomicFile.write(Data((JSONWriter.write(stat, pretty: false) + "\n").utf8), to: "\(services.results.path(schedid))/container.stat", mode: 0o644)
+    }
+
+    // MARK: - cleaning
+
+    func clean(_ record: TaskStore.Record) async {
+        ensureLogsDirectory()
+        log.write(.cleanup, "cleanup started")
+        let reasonName = record.stopReason.map { $0.stored.split(separator: "\t").first.map(String.init) ?? "" } ?? ""
+        _ = await runHooks(.postStop, record, log: .cleanup, extra: [
+            "MARVIN_STATUS": record.finalStatus ?? "", "MARVIN_STOP_REASON": reasonName,
+            "MARVIN_EXIT_CODE": record.exitCode.map(String.init) ?? "", "MARVIN_GUID": record.guid ?? "",
+            "MARVIN_START_COUNTER": String(record.startCounter), "MARVIN_RESTART": "0",
+        ])
+        if let script = record.script {
+            let task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
+            if let runID = record.runID { await services.runtime.remove(runID, task: task) }
+            await services.runtime.removeImage(for: task)
+        }
+        try? FileManager.default.removeItem(atPath: services.configFile(schedid))
+        try? FileManager.default.removeItem(atPath: services.taskDirectory(schedid))
+        log.write(.cleanup, "cleanup complete")
+        await supervisor.release(schedid)
+        await transition(.cleaned, from: .cleaning)
+    }
+
+    // MARK: - syncing
+
+    /// Results sync is not part of this node yet: the results stay in the results directory
+    /// (never deleted), the final traffic report is queued, and the task is `done` once the
+    /// ctld has every report.
+    func finish(_ record: TaskStore.Record) async {
+        if record.substep != "final-report" {
+            try? services.outbox.traffic(trafficReport(record, final: true), for: schedid, now: Int64(now))
+            set([.substep: "final-report"])
+            await supervisor.reportQueued(final: true)
+        }
+        if (try? services.tasks.hasPendingReports(schedid)) != false {
+            await wakeup.wait(until: nil, longest: 5)
+            return
+        }
+        await transition(.synced, from: .syncing)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import MarvinCore
+
+/// A real marvinctld over mTLS, one node (48) and an experimenter (alice), and a marvind for
+/// that node on the `process` runtime with everything under one temporary directory: the
+/// unprivileged setup of node-runtime §17.1 [U], with the real ctld as the ctld stub.
+final class NodeTestbed {
+    let directory: URL
+    let pki: TestPKI
+    let ctld: CtldProcess
+    let curl: Curl
+    let node: (cert: String, key: String)
+    let alice: (cert: String, key: String)
+    let marvind: String
+    var daemon: Process?
+    var configPath: String { path("marvind.yaml") }
+
+    init(_ name: String, ctldPolicy: String = "lead_time: 1\n  asap_slack: 0\n  min_runtime: 5\n  padding: 0") throws {
+        directory = try Integration.temporaryDirectory(name)
+        pki = try TestPKI(directory: directory)
+        node = try pki.issue("node48", subject: "/CN=node48")
+        alice = try pki.issue("alice", subject: "/CN=alice")
+        ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration + "\npolicy:\n  maintenance_windows: []\n  \(ctldPolicy)")
+        for (user, certificate, role) in [("Node 48", node.cert, "node"), ("alice", alice.cert, "user")] {
+            let added = try ctld.command(["admin", "add-user", "--name", user, "--ssl", try pki.fingerprint(certificate), "--role", role])
+            guard added.status == 0 else { throw TestPKI.Failure(description: added.stderr) }
+        }
+        let registered = try ctld.command(["admin", "add-node", "--id", "48", "--hostname", "node48", "--interface", "iccid=8946000048,quota=100000000"])
+        guard registered.status == 0 else { throw TestPKI.Failure(description: registered.stderr) }
+        try ctld.start()
+        curl = try Curl()
+        try curl.waitUntilAnswering("https://localhost:\(ctld.port)/version", caFile: pki.caCertificate)
+        marvind = try Integration.productPath("marvind")
+        for sub in ["programs", "hooks", "flags"] {
+            try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+        }
+        try writeConfig()
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    var api: String { "https://localhost:\(ctld.port)/v1" }
+
+    /// The node's configuration; `extra` is appended (later keys win for nested sections).
+    func writeConfig(extra: String = "") throws {
+        let yaml = """
+            id: 48
+            rest-server: \(api)
+            ssl:
+              cert: \(node.cert)
+              key: \(node.key)
+              ca: \(pki.caCertificate)
+            heartbeat_period: 10
+            heartbeat_jitter: 0
+            heartbeat_backoff_max: 20
+            status_directory: \(path("results"))
+            config_directory: \(path("config"))
+            state_database: \(path("state/marvind.db"))
+            runtime_directory: \(path("run"))
+            work_directory: \(path("work"))
+            log:
+              level: info
+              file: \(path("marvind.log"))
+            observability:
+              listen: ""
+              control_socket: \(path("run/control.sock"))
+            runtime:
+              container: process
+              process_directory: \(path("programs"))
+            results:
+              mode: directory
+            timing:
+              prestart_lead: 3
+              idle_period: 0
+              stop_grace_period: 2
+              late_start_min_runtime: 5
+            deploy:
+              retry_initial: 2
+            network:
+              required: false
+            local_api:
+              enabled: false
+            hooks:
+              directories: [\(path("hooks"))]
+            maintenance:
+              flag_file: \(path("flags/maintenance"))
+              development_flag_file: \(path("flags/development"))
+            development: true
+            \(extra)
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// An executable for the process runtime (or a hook): a shell script.
+    func program(_ name: String, _ body: String, in folder: String = "programs") throws {
+        let file = path("\(folder)/\(name)")
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try "#!/bin/sh\n\(body)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o755)
+    }
+
+    func startDaemon() throws {
+        daemon = try Program.start(marvind, ["run", "--config", configPath], log: directory.appendingPathComponent("marvind.out"))
+    }
+
+    /// SIGTERM and wait: the daemon's exit status.
+    @discardableResult
+    func stopDaemon() -> Int32? {
+        guard let daemon else { return nil }
+        self.daemon = nil
+        return Program.stop(daemon)
+    }
+
+    /// SIGKILL, as a crash.
+    func killDaemon() {
+        guard let daemon else { return }
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        self.daemon = nil
+    }
+
+    var daemonLog: String { (try? String(contentsOfFile: path("marvind.out"), encoding: .utf8)) ?? "" }
+
+    /// Waits until the daemon's log contains `text`.
+    func waitForLog(_ text: String, seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if daemonLog.contains(text) { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    /// Submits an experiment as alice; the ids of its tasks.
+    func submit(script: String, start: Int64, stop: Int64, options: JSONValue = [:]) throws -> (experiment: Int64, tasks: [String]) {
+        let body: JSONValue = ["name": "node test", "nodecount": 1, "nodetypes": "", "script": .string(script), "start": .int(start),
+                               "stop": .int(stop), "options": options]
+        let answer = try curl.request("\(api)/experiments", method: "POST", data: JSONWriter.write(body, pretty: false), certificate: alice, caFile: pki.caCertificate)
+        guard answer.status == 201, let json = answer.json else { throw TestPKI.Failure(description: "submit: \(answer.status) \(answer.body)") }
+        let experiment = json["experiment"]?.integerValue ?? 0
+        let listed = try curl.request("\(api)/experiments/\(experiment)/schedules", certificate: alice, caFile: pki.caCertificate)
+        let tasks = listed.json?["schedules"]?.objectValue?.keys.sorted() ?? []
+        return (experiment, tasks)
+    }
+
+    /// The ctld's status of a task.
+    func status(_ schedid: String) throws -> String? {
+        try curl.request("\(api)/schedules/\(schedid)", certificate: alice, caFile: pki.caCertificate).json?["status"]?.stringValue
+    }
+
+    /// Polls the ctld until the task's status starts with one of `prefixes`.
+    func waitForStatus(_ schedid: String, _ prefixes: [String], seconds: Double) throws -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: String?
+        while Date() < deadline {
+            last = try status(schedid)
+            if let last, prefixes.contains(where: { last.hasPrefix($0) }) { return last }
+            usleep(500_000)
+        }
+        return last
+    }
+
+    func close() {
+        stopDaemon()
+        ctld.stop()
+        if ProcessInfo.processInfo.environment["MARVIN_KEEP_TEST_DIRECTORIES"] == nil { try? FileManager.default.removeItem(at: directory) }
+    }
+}
