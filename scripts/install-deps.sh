@@ -8,6 +8,8 @@ packages=(
   sqlite3 curl openssl ca-certificates                   # demo and tests
   nginx                                                  # integration: TLS front end with client certificates
   systemd                                                # systemd-analyze verify for the unit files
+  docker.io runc docker-registry busybox-static          # integration: a private engine, registry and test image
+  e2fsprogs mount                                        # marvind's loop-mounted results filesystems
 )
 
 missing=()

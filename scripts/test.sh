@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
+# A private container engine and registry for the Docker tests (root only), stopped on exit.
+if [ "$(id -u)" -eq 0 ] && command -v dockerd >/dev/null; then
+  docker_dir="$(mktemp -d /tmp/marvin-docker.XXXXXX)"
+  trap 'bash scripts/docker-testbed.sh stop "$docker_dir"' EXIT
+  eval "$(bash scripts/docker-testbed.sh start "$docker_dir")"
+fi
 # Passing tests are left out of the log to keep it short; failures and the summary stay.
 set +e
 swift test --skip-build --disable-xctest 2>&1 | grep --line-buffered -vE '^(◇ |✔ Test .*\(\) passed after|✔ Suite .* passed after)'

@@ -22,7 +22,7 @@ struct NodeDaemonTests {
     @Test func scenario048_073_077_runOnTimeAndFinishEarly() throws {
         let bed = try NodeTestbed("node-run")
         defer { bed.close() }
-        try bed.writeConfig(extra: "eduroam:\n  enabled: true")
+        try bed.writeConfig(["eduroam": ["enabled": true]])
         try bed.program("exp-ok", Self.experiment)
         try bed.startDaemon()
         #expect(bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")

@@ -59,11 +59,7 @@ public final class NodeDaemon: @unchecked Sendable {
         } catch {
             return fail("\(error)", .fatal)
         }
-        let runtime: any TaskRuntime
-        switch RuntimeChoice.make(config: config, logger: logger) {
-        case .success(let chosen): runtime = chosen
-        case .failure(let problem): return fail(problem.description, .fatal)
-        }
+        let runtime = RuntimeChoice.blocking(config: config, logger: logger)
         let services = NodeServices(config: config, store: store, runtime: runtime, logger: logger)
         return .success(NodeDaemon(config: config, configPath: configPath, services: services, client: client, lock: lock))
     }
@@ -100,6 +96,7 @@ public final class NodeDaemon: @unchecked Sendable {
         await supervisor.shutdown()
         _ = await loop.value
         try? await client.shutdown()
+        await services.runtime.shutdown()
         publish(running: false)
         return Exit.clean.rawValue
     }

@@ -45,6 +45,8 @@ public final class ProcessRuntime: TaskRuntime, @unchecked Sendable {
         return "created"
     }
 
+    public func runUser(_ runID: String, log: PhaseLog) async -> uid_t? { nil }
+
     public func start(_ runID: String, spec: RunSpec) async throws(RuntimeFailure) -> String {
         let program = "\(directory)/\(spec.task.script)"
         let environment = [
@@ -155,6 +157,8 @@ public final class ProcessRuntime: TaskRuntime, @unchecked Sendable {
     }
 
     public func removeImage(for task: RunTask) async {}
+
+    public func shutdown() async {}
 
     /// Whether any process of the group led by `pgid` is alive (zombies do not count).
     static func groupIsAlive(_ pgid: pid_t) -> Bool {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the lifecycle asks of whatever runs an experiment (node-runtime §1.4): the Docker
 /// engine, a VM, or a plain process on development machines. The lifecycle of §5 never looks
 /// behind this interface.
@@ -14,6 +16,9 @@ public protocol TaskRuntime: Sendable {
 
     /// Creates the run without starting it, replacing a leftover run of the same task; the run id.
     func create(_ spec: RunSpec) async throws(RuntimeFailure) -> String
+
+    /// The uid the run's process will have (owner of its config file, §7.5); nil: marvind's own.
+    func runUser(_ runID: String, log: PhaseLog) async -> uid_t?
 
     /// Starts a created run; the id to keep for it (a process gets its pid only now).
     func start(_ runID: String, spec: RunSpec) async throws(RuntimeFailure) -> String
@@ -35,6 +40,9 @@ public protocol TaskRuntime: Sendable {
 
     /// Removes the task's image (§9.6 step 6); idempotent.
     func removeImage(for task: RunTask) async
+
+    /// Closes connections (daemon shutdown).
+    func shutdown() async
 }
 
 /// The task as a runtime needs to know it.
@@ -44,6 +52,8 @@ public struct RunTask: Sendable {
     public var script: String
     public var stop: Int64
     public var imageID: String?
+    /// Another task not `done` uses the same reference: its tag stays after the pull (§6.5).
+    public var keepReference = false
 
     public init(schedid: String, expID: Int64, script: String, stop: Int64, imageID: String? = nil) {
         self.schedid = schedid

@@ -66,7 +66,8 @@ extension TaskRunner {
             return .failure(RuntimeFailure(code: 1, "options no longer valid"))
         }
         if services.maintenanceFlag { return .failure(RuntimeFailure(code: 103, "maintenance or development flag set")) }
-        let task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
+        var task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
+        task.keepReference = ((try? services.tasks.active()) ?? []).contains { $0.schedid != schedid && $0.script == script }
 
         set([.substep: "pull"])
         // One pull at a time (§6.3); the wait for the slot counts towards the background report.

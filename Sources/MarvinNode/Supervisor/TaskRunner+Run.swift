@@ -77,10 +77,11 @@ extension TaskRunner {
         set([.runID: runID])
         let counter = record.startCounter + 1
         let guid = MonroeConfigFile.guid(imageID: imageID, schedid: schedid, nodeID: config.nodeID, startCounter: counter)
+        let owner = await services.runtime.runUser(runID, log: log)
         do {
             try MonroeConfigFile.write(
                 .init(options: record.privateOptions, script: script, start: record.start, stop: record.stop, nodeID: config.nodeID, guid: guid, interfaces: []),
-                to: services.configFile(schedid), owner: services.runtime.kind == "process" ? nil : 0)
+                to: services.configFile(schedid), owner: owner)
         } catch {
             await startFailed(125, "cannot write \(services.configFile(schedid))")
             return

@@ -41,54 +41,35 @@ final class NodeTestbed {
 
     var api: String { "https://localhost:\(ctld.port)/v1" }
 
-    /// The node's configuration; `extra` is appended (later keys win for nested sections).
-    func writeConfig(extra: String = "") throws {
-        let yaml = """
-            id: 48
-            rest-server: \(api)
-            ssl:
-              cert: \(node.cert)
-              key: \(node.key)
-              ca: \(pki.caCertificate)
-            heartbeat_period: 10
-            heartbeat_jitter: 0
-            heartbeat_backoff_max: 20
-            status_directory: \(path("results"))
-            config_directory: \(path("config"))
-            state_database: \(path("state/marvind.db"))
-            runtime_directory: \(path("run"))
-            work_directory: \(path("work"))
-            log:
-              level: info
-              file: \(path("marvind.log"))
-            observability:
-              listen: ""
-              control_socket: \(path("run/control.sock"))
-            runtime:
-              container: process
-              process_directory: \(path("programs"))
-            results:
-              mode: directory
-            timing:
-              prestart_lead: 3
-              idle_period: 0
-              stop_grace_period: 2
-              late_start_min_runtime: 5
-            deploy:
-              retry_initial: 2
-            network:
-              required: false
-            local_api:
-              enabled: false
-            hooks:
-              directories: [\(path("hooks"))]
-            maintenance:
-              flag_file: \(path("flags/maintenance"))
-              development_flag_file: \(path("flags/development"))
-            development: true
-            \(extra)
-            """
-        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    /// The node's configuration, written as JSON (a YAML subset); `overrides` are merged in
+    /// section by section.
+    func writeConfig(_ overrides: JSONValue = [:]) throws {
+        let base: JSONValue = [
+            "id": 48, "rest-server": .string(api),
+            "ssl": ["cert": .string(node.cert), "key": .string(node.key), "ca": .string(pki.caCertificate)],
+            "heartbeat_period": 10, "heartbeat_jitter": 0, "heartbeat_backoff_max": 20,
+            "status_directory": .string(path("results")), "config_directory": .string(path("config")),
+            "state_database": .string(path("state/marvind.db")), "runtime_directory": .string(path("run")), "work_directory": .string(path("work")),
+            "log": ["level": "info", "file": .string(path("marvind.log"))],
+            "observability": ["listen": "", "control_socket": .string(path("run/control.sock"))],
+            "runtime": ["container": "process", "process_directory": .string(path("programs"))],
+            "results": ["mode": "directory"],
+            "timing": ["prestart_lead": 3, "idle_period": 0, "stop_grace_period": 2, "late_start_min_runtime": 5],
+            "deploy": ["retry_initial": 2],
+            "network": ["required": false],
+            "local_api": ["enabled": false],
+            "hooks": ["directories": [.string(path("hooks"))]],
+            "maintenance": ["flag_file": .string(path("flags/maintenance")), "development_flag_file": .string(path("flags/development"))],
+            "development": true,
+        ]
+        try JSONWriter.write(Self.merge(base, overrides)).write(toFile: configPath, atomically: true, encoding: .utf8)
+        chmod(configPath, 0o600)
+    }
+
+    static func merge(_ base: JSONValue, _ overrides: JSONValue) -> JSONValue {
+        guard case .object(var merged) = base, case .object(let changes) = overrides else { return overrides }
+        for (key, value) in changes { merged[key] = merged[key].map { merge($0, value) } ?? value }
+        return .object(merged)
     }
 
     /// An executable for the process runtime (or a hook): a shell script.
@@ -163,6 +144,12 @@ final class NodeTestbed {
     func close() {
         stopDaemon()
         ctld.stop()
+        // Loop-mounted results filesystems stay mounted after a task (they await the sync).
+        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count > 4, fields[4].hasPrefix(directory.path) { _ = try? Program.run("/bin/umount", ["-l", String(fields[4])]) }
+        }
         if ProcessInfo.processInfo.environment["MARVIN_KEEP_TEST_DIRECTORIES"] == nil { try? FileManager.default.removeItem(at: directory) }
     }
 }
