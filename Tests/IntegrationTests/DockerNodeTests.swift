@@ -26,17 +26,17 @@ struct DockerNodeTests {
     /// Scenarios 21 and 71: deployed ahead (image tagged, reference untagged, results disk of
     /// the right size), started within 1 s, SIGTERM at the stop time, `stopped`, and nothing
     /// left behind but the results.
-    @Test func scenario021_071_deployAheadStartAndStopOnTime() throws {
+    @Test func scenario021_071_deployAheadStartAndStopOnTime() async throws {
         let bed = try Self.testbed("docker-run")
         defer { bed.close() }
         try bed.startDaemon()
-        #expect(bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
         let start = Int64(Date().timeIntervalSince1970) + 22
         let stop = start + 8
         let submitted = try bed.submit(script: Self.image, start: start, stop: stop, options: ["storage": 20_000_000, "mode": "long"])
         let schedid = try #require(submitted.tasks.first)
 
-        #expect(try bed.waitForStatus(schedid, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
+        #expect(try await bed.waitForStatus(schedid, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
         #expect(try DockerTestbed.api("/images/monroe-\(schedid):latest/json").status == 200, "the image is tagged monroe-<schedid>")
         #expect(try DockerTestbed.api("/images/\(Self.image.replacingOccurrences(of: "/", with: "%2F"))/json").status == 404, "the pulled reference tag is removed")
         let disk = bed.path("results/\(schedid).disk")
@@ -46,7 +46,7 @@ struct DockerNodeTests {
         let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         #expect(mounts.contains(" \(bed.path("results/\(schedid)")) "), "the results filesystem is mounted")
 
-        let final = try bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: Double(stop - Int64(Date().timeIntervalSince1970)) + 30)
+        let final = try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: Double(stop - Int64(Date().timeIntervalSince1970)) + 30)
         #expect(final == "stopped", "\(bed.daemonLog)")
         let results = bed.path("results/\(schedid)")
         #expect(FileManager.default.fileExists(atPath: "\(results)/term"), "the container got SIGTERM and wrote its results")
@@ -64,7 +64,7 @@ struct DockerNodeTests {
         #expect((report?["deployment"]?.integerValue ?? 0) > 0, "deployment bytes reported: \(String(describing: report))")
 
         // Cleanup: no container, no task image, no config file; the results stay.
-        #expect(Self.waitUntil(20) { (try? DockerTestbed.api("/images/monroe-\(schedid):latest/json").status) == 404 })
+        #expect(await Self.waitUntil(20) { (try? DockerTestbed.api("/images/monroe-\(schedid):latest/json").status) == 404 })
         let filters = #"{"label":["org.monroe.schedid=\#(schedid)"]}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         #expect(try DockerTestbed.api("/containers/json?all=1&filters=\(filters)").body.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
         #expect(!FileManager.default.fileExists(atPath: bed.path("config/\(schedid).conf")))
@@ -74,20 +74,20 @@ struct DockerNodeTests {
     /// Scenario 88 (process kill, not engine restart): marvind is killed with SIGKILL while the
     /// container runs and restarted; the same container is adopted, no second `started`, and
     /// the stop still comes at its second with exactly one final status.
-    @Test func scenario088_killDuringRunAdoptsTheContainer() throws {
+    @Test func scenario088_killDuringRunAdoptsTheContainer() async throws {
         let bed = try Self.testbed("docker-kill")
         defer { bed.close() }
         try bed.startDaemon()
-        #expect(bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
         let start = Int64(Date().timeIntervalSince1970) + 20
         let stop = start + 12
         let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: stop, options: ["mode": "long"]).tasks.first)
-        #expect(try bed.waitForStatus(schedid, ["started"], seconds: 40) == "started", "\(bed.daemonLog)")
+        #expect(try await bed.waitForStatus(schedid, ["started"], seconds: 40) == "started", "\(bed.daemonLog)")
         let before = try DockerTestbed.api("/containers/monroe-\(schedid)/json").body
         bed.killDaemon()
-        sleep(3)
+        try await Task.sleep(nanoseconds: 3_000_000_000)
         try bed.startDaemon()
-        let final = try bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: Double(stop - Int64(Date().timeIntervalSince1970)) + 30)
+        let final = try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: Double(stop - Int64(Date().timeIntervalSince1970)) + 30)
         #expect(final == "stopped", "\(bed.daemonLog)")
         #expect(bed.daemonLog.contains("run adopted"))
         #expect(!bed.daemonLog.contains("status queued: restarted"))
@@ -103,14 +103,14 @@ struct DockerNodeTests {
     }
 
     /// Scenario 74 with a container: a non-zero exit before the stop time.
-    @Test func scenario074_containerExitCode() throws {
+    @Test func scenario074_containerExitCode() async throws {
         let bed = try Self.testbed("docker-exit")
         defer { bed.close() }
         try bed.startDaemon()
-        #expect(bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
         let start = Int64(Date().timeIntervalSince1970) + 20
         let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: start + 60, options: ["mode": "exit3"]).tasks.first)
-        #expect(try bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 60) == "failed; container exited with code 3", "\(bed.daemonLog)")
+        #expect(try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 60) == "failed; container exited with code 3", "\(bed.daemonLog)")
     }
 
     static func time(_ text: String) -> Double? {
@@ -120,11 +120,11 @@ struct DockerNodeTests {
         return whole.timeIntervalSince1970 + (Double("0" + text[dot...].dropLast()) ?? 0)
     }
 
-    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }
-            usleep(200_000)
+            try? await Task.sleep(nanoseconds: 200_000_000)
         }
         return condition()
     }

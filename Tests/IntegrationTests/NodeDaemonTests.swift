@@ -5,7 +5,7 @@ import Testing
 /// marvind as a whole (node-runtime §17, [U] scenarios): the real daemon on the `process`
 /// runtime against the real marvinctld over mTLS. An experiment submitted through the REST API
 /// is learned by heartbeat, deployed, started at its second, and reported back.
-@Suite(.enabled(if: Integration.enabled("openssl", "curl")), .serialized)
+@Suite(.enabled(if: Integration.enabled("openssl", "curl")))
 struct NodeDaemonTests {
     static let experiment = """
         cp "$MONROE_CONFIG" "$MONROE_RESULTS/config-copy.json"
@@ -19,13 +19,13 @@ struct NodeDaemonTests {
 
     /// Scenarios 48 (`/monroe/config`), 73 (finished early) and 77 (`container.stat`), with a
     /// start within 1 s of its second.
-    @Test func scenario048_073_077_runOnTimeAndFinishEarly() throws {
+    @Test func scenario048_073_077_runOnTimeAndFinishEarly() async throws {
         let bed = try NodeTestbed("node-run")
         defer { bed.close() }
         try bed.writeConfig(["eduroam": ["enabled": true]])
         try bed.program("exp-ok", Self.experiment)
         try bed.startDaemon()
-        #expect(bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
         let start = Int64(Date().timeIntervalSince1970) + 25
         let options: JSONValue = [
             "storage": 20_000_000, "traffic": 1_000_000, "foo": "bar",
@@ -33,7 +33,7 @@ struct NodeDaemonTests {
         ]
         let submitted = try bed.submit(script: "exp-ok", start: start, stop: start + 60, options: options)
         let schedid = try #require(submitted.tasks.first)
-        let final = try bed.waitForStatus(schedid, ["finished", "failed", "stopped"], seconds: 70)
+        let final = try await bed.waitForStatus(schedid, ["finished", "failed", "stopped"], seconds: 70)
         #expect(final == "finished", "\(bed.daemonLog)")
 
         let results = bed.path("results/\(schedid)")
@@ -85,12 +85,191 @@ struct NodeDaemonTests {
             let status = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
             state = (try? JSONParser.parse(status.stdout))?["tasks"]?.arrayValue?.first?["state"]?.stringValue
             if state == "done" { break }
-            usleep(500_000)
+            try await Task.sleep(nanoseconds: 500_000_000)
         }
         #expect(state == "done")
         #expect(bed.stopDaemon() == 0, "SIGTERM ends marvind cleanly")
         let down = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
         #expect(down.status == 3, "scenario 125: exit 3 without the daemon")
         #expect((try? JSONParser.parse(down.stdout))?["daemon"] == "not running")
+    }
+
+    /// A run until SIGTERM, with the times it started and got the signal.
+    static let longRun = """
+        date +%s.%N > "$MONROE_RESULTS/started-at"
+        trap 'date +%s.%N > "$MONROE_RESULTS/term-at"; exit 0' TERM
+        echo running
+        while true; do sleep 0.2; done
+        """
+
+    /// Scenarios 17 and 82: the ctld is unreachable from before the start until after the stop.
+    /// The run starts and stops at its seconds anyway; when the ctld is back, `started`, a
+    /// traffic report and `stopped` arrive in that order, once each.
+    @Test func scenario017_082_wholeRunOffline() async throws {
+        let bed = try NodeTestbed("node-offline")
+        defer { bed.close() }
+        try bed.program("exp-long", Self.longRun)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(22)
+        let stop = start + 8
+        let schedid = try #require(try bed.submit(script: "exp-long", start: start, stop: stop).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
+        bed.ctld.stop()
+        await NodeTestbed.sleep(until: Double(stop) + 3)
+        let started = try #require(bed.result(schedid, "started-at").flatMap(Double.init))
+        let terminated = try #require(bed.result(schedid, "term-at").flatMap(Double.init))
+        #expect(abs(started - Double(start)) <= 1, "start \(started - Double(start)) s off while offline")
+        #expect(abs(terminated - Double(stop)) <= 1, "stop \(terminated - Double(stop)) s off while offline")
+        #expect(try bed.status(schedid) == nil, "the ctld is down")
+        try bed.ctld.start()
+        try bed.curl.waitUntilAnswering("https://localhost:\(bed.ctld.port)/version", caFile: bed.pki.caCertificate)
+        #expect(try await bed.waitForStatus(schedid, ["stopped"], seconds: 40) == "stopped", "\(bed.daemonLog)")
+        let log = bed.daemonLog
+        let started_ = try #require(log.range(of: "status queued: started"))
+        let stopped = try #require(log.range(of: "status queued: stopped"))
+        #expect(started_.lowerBound < stopped.lowerBound)
+        #expect(log.components(separatedBy: "status queued: started").count == 2 && log.components(separatedBy: "status queued: stopped").count == 2)
+        let report = try bed.curl.request("\(bed.api)/schedules/\(schedid)", certificate: bed.alice, caFile: bed.pki.caCertificate).json?["report"]
+        #expect(report?["deployment"] != nil, "the traffic report arrived: \(String(describing: report))")
+    }
+
+    /// Scenario 78 with a process: an abort while the run is going stops it at once and the
+    /// node reports no status of its own (the ctld keeps `aborted`).
+    @Test func scenario078_abortWhileRunning() async throws {
+        let bed = try NodeTestbed("node-abort")
+        defer { bed.close() }
+        try bed.program("exp-long", Self.longRun)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let submitted = try bed.submit(script: "exp-long", start: start, stop: start + 120)
+        let schedid = try #require(submitted.tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["started"], seconds: 40) == "started", "\(bed.daemonLog)")
+        #expect(try bed.deleteExperiment(submitted.experiment) == 200)
+        #expect(try bed.status(schedid) == "aborted")
+        // Learned at the next heartbeat (period 10 s), then SIGTERM at once.
+        let deadline = Date().addingTimeInterval(20)
+        while bed.result(schedid, "term-at") == nil && Date() < deadline { try await Task.sleep(nanoseconds: 200_000_000) }
+        #expect(bed.result(schedid, "term-at") != nil, "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("syncing -> done", seconds: 20))
+        #expect(try bed.status(schedid) == "aborted", "no final status from the node")
+        let stat = try #require(bed.result(schedid, "container.stat").flatMap { try? JSONParser.parse($0) })
+        #expect(stat["status"] == .null && stat["stop_reason"] == "aborted")
+    }
+
+    /// Scenario 79: canceled before its start, the task never runs; its deploy log is kept and
+    /// no status is reported.
+    @Test func scenario079_cancelBeforeStart() async throws {
+        let bed = try NodeTestbed("node-cancel")
+        defer { bed.close() }
+        try bed.program("exp-long", Self.longRun)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(35)
+        let submitted = try bed.submit(script: "exp-long", start: start, stop: start + 30)
+        let schedid = try #require(submitted.tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
+        #expect(try bed.deleteExperiment(submitted.experiment) == 200)
+        #expect(await bed.waitForLog("task \(schedid): deployed -> cleaning (abort)", seconds: 20), "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("syncing -> done", seconds: 20))
+        await NodeTestbed.sleep(until: Double(start) + 2)
+        #expect(bed.result(schedid, "started-at") == nil, "nothing runs at the start time")
+        #expect(bed.result(schedid, "deploy.log") != nil)
+        #expect(!FileManager.default.fileExists(atPath: bed.path("config/\(schedid).conf")))
+        #expect(try bed.status(schedid) == "aborted")
+    }
+
+    /// Scenarios 31 and 54: deploy and pre-start hooks decide with their exit codes.
+    @Test func scenario031_054_hookExitCodes() async throws {
+        let bed = try NodeTestbed("node-hooks")
+        defer { bed.close() }
+        try bed.program("exp-ok", Self.experiment)
+        try bed.program("deploy.d/10-check", #"grep -q '"hook":"deploy42"' "$MARVIN_CONFIG" && exit 42; exit 0"#, in: "hooks")
+        try bed.program("pre-start.d/10-check", #"read -r input; case "$input" in *'"hook":"prestart11"'*) exit 11;; *'"hook":"prestart77"'*) exit 77;; esac; exit 0"#, in: "hooks")
+        try await bed.startAndWaitForTheCtld()
+        var tasks: [(String, String)] = []
+        for (offset, hook) in [(20, "deploy42"), (40, "prestart11"), (60, "prestart77")] {
+            let start = NodeTestbed.inSeconds(Int64(offset))
+            tasks.append((try #require(try bed.submit(script: "exp-ok", start: start, stop: start + 10, options: ["hook": .string(hook)]).tasks.first), hook))
+        }
+        let expected = ["deploy42": "failed; Unknown Error 42", "prestart11": "failed; network namespace does not exist.", "prestart77": "failed; start hook exit code 77."]
+        for (schedid, hook) in tasks {
+            #expect(try await bed.waitForStatus(schedid, ["failed", "finished", "stopped"], seconds: 90) == expected[hook], "\(hook): \(bed.daemonLog)")
+        }
+    }
+
+    /// Scenario 26: the maintenance flag delays deploys (and heartbeats carry it); clearing it
+    /// lets the task deploy at the next retry.
+    @Test func scenario026_maintenanceFlagDelaysDeploys() async throws {
+        let bed = try NodeTestbed("node-maintenance")
+        defer { bed.close() }
+        try bed.program("exp-ok", Self.experiment)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(40)
+        let schedid = try #require(try bed.submit(script: "exp-ok", start: start, stop: start + 10).tasks.first)
+        // Set before the heartbeat that delivers the task.
+        try "1\n".write(toFile: bed.path("flags/maintenance"), atomically: true, encoding: .utf8)
+        #expect(try await bed.waitForStatus(schedid, ["delayed", "deployed"], seconds: 20) == "delayed; cannot deploy while node is in maintenance mode",
+                "\(bed.daemonLog)")
+        try "0\n".write(toFile: bed.path("flags/maintenance"), atomically: true, encoding: .utf8)
+        #expect(try await bed.waitForStatus(schedid, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
+    }
+
+    /// Scenario 70: in `directory` mode a run writing past its storage is stopped within 11 s.
+    @Test func scenario070_softStorageCap() async throws {
+        let bed = try NodeTestbed("node-storage")
+        defer { bed.close() }
+        try bed.program("exp-fill", """
+            date +%s.%N > "$MONROE_RESULTS/filled-at"
+            dd if=/dev/zero of="$MONROE_RESULTS/fill" bs=1048576 count=5 2>/dev/null
+            while true; do sleep 0.2; done
+            """)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let schedid = try #require(try bed.submit(script: "exp-fill", start: start, stop: start + 120, options: ["storage": 1_000_000]).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["failed", "stopped", "finished"], seconds: 60) == "failed; storage quota exceeded", "\(bed.daemonLog)")
+        let filled = try #require(bed.result(schedid, "filled-at").flatMap(Double.init))
+        let stat = try #require(bed.result(schedid, "container.stat").flatMap { try? JSONParser.parse($0) })
+        let ended = try #require(stat["ended_at"].flatMap { value -> Double? in if case .double(let d) = value { return d } else { return value.integerValue.map(Double.init) } })
+        #expect(ended - filled <= 11 + 2, "stopped \(ended - filled) s after exceeding")
+    }
+
+    /// Scenarios 2, 3 and 4: an invalid configuration exits 78, a bad id file names the file,
+    /// and a second instance exits 1.
+    @Test func scenario002_003_004_startUpRefusals() async throws {
+        let bed = try NodeTestbed("node-startup")
+        defer { bed.close() }
+        let bad = bed.path("bad.yaml")
+        // The node's valid configuration with exactly three problems.
+        var object = try #require(try JSONParser.parse(String(contentsOfFile: bed.configPath, encoding: .utf8)).objectValue)
+        object["heartbeat_period"] = "sixty"
+        object["heartbeat_periode"] = 60
+        object["rest-server"] = nil
+        try JSONWriter.write(.object(object)).write(toFile: bad, atomically: true, encoding: .utf8)
+        chmod(bad, 0o600)
+        let check = try Program.run(bed.marvind, ["check-config", bad])
+        #expect(check.status == 1)
+        let errors = check.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 3, "\(check.stdout)")
+        for key in ["heartbeat_period", "heartbeat_periode", "rest-server"] {
+            #expect(errors.contains { $0.hasPrefix(bad + ":") && $0.contains(": \(key): error: ") }, "\(key): \(check.stdout)")
+        }
+        #expect(try Program.run(bed.marvind, ["run", "--config", bad]).status == 78)
+
+        try "node48\n".write(toFile: bed.path("nodeid"), atomically: true, encoding: .utf8)
+        var config = try String(contentsOfFile: bed.configPath, encoding: .utf8)
+        config = config.replacingOccurrences(of: "\"id\": 48", with: "\"idfile\": \"\(bed.path("nodeid"))\"")
+        #expect(config.contains("idfile"), "the configuration names the id file")
+        guard config.contains("idfile") else { return }
+        let idConfig = bed.path("idfile.yaml")
+        try config.write(toFile: idConfig, atomically: true, encoding: .utf8)
+        chmod(idConfig, 0o600)
+        let idRun = try Program.run(bed.marvind, ["run", "--config", idConfig])
+        #expect(idRun.status == 78)
+        #expect(idRun.stderr.contains(bed.path("nodeid")), "\(idRun.stderr)")
+
+        try await bed.startAndWaitForTheCtld()
+        let second = try Program.run(bed.marvind, ["run", "--config", bed.configPath])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another marvind instance is running"))
+        #expect(bed.daemon?.isRunning == true, "the first instance is unaffected")
     }
 }

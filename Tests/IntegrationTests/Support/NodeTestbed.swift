@@ -100,14 +100,38 @@ final class NodeTestbed {
         self.daemon = nil
     }
 
+    /// Starts marvind and waits for its first heartbeat to be answered.
+    func startAndWaitForTheCtld() async throws {
+        try startDaemon()
+        guard await waitForLog("ctld knows this node as Node 48") else { throw TestPKI.Failure(description: "marvind did not reach the ctld:\n\(daemonLog)") }
+    }
+
+    /// Sleeps without holding one of the test runner's few threads.
+    static func sleep(until instant: Double) async {
+        while Date().timeIntervalSince1970 < instant { try? await Task.sleep(nanoseconds: 100_000_000) }
+    }
+
+    /// A time `seconds` from now, for schedules.
+    static func inSeconds(_ seconds: Int64) -> Int64 { Int64(Date().timeIntervalSince1970) + seconds }
+
+    /// A results file of a task, trimmed.
+    func result(_ schedid: String, _ name: String) -> String? {
+        (try? String(contentsOfFile: path("results/\(schedid)/\(name)"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// DELETE of the experiment by its owner (cancel or abort of its tasks).
+    func deleteExperiment(_ experiment: Int64) throws -> Int {
+        try curl.request("\(api)/experiments/\(experiment)", method: "DELETE", certificate: alice, caFile: pki.caCertificate).status
+    }
+
     var daemonLog: String { (try? String(contentsOfFile: path("marvind.out"), encoding: .utf8)) ?? "" }
 
     /// Waits until the daemon's log contains `text`.
-    func waitForLog(_ text: String, seconds: Double = 30) -> Bool {
+    func waitForLog(_ text: String, seconds: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if daemonLog.contains(text) { return true }
-            usleep(100_000)
+            try? await Task.sleep(nanoseconds: 100_000_000)
         }
         return false
     }
@@ -130,13 +154,13 @@ final class NodeTestbed {
     }
 
     /// Polls the ctld until the task's status starts with one of `prefixes`.
-    func waitForStatus(_ schedid: String, _ prefixes: [String], seconds: Double) throws -> String? {
+    func waitForStatus(_ schedid: String, _ prefixes: [String], seconds: Double) async throws -> String? {
         let deadline = Date().addingTimeInterval(seconds)
         var last: String?
         while Date() < deadline {
             last = try status(schedid)
             if let last, prefixes.contains(where: { last.hasPrefix($0) }) { return last }
-            usleep(500_000)
+            try await Task.sleep(nanoseconds: 500_000_000)
         }
         return last
     }
