@@ -10,6 +10,7 @@ packages=(
   systemd                                                # systemd-analyze verify for the unit files
   docker.io runc docker-registry busybox-static          # integration: a private engine, registry and test image
   e2fsprogs mount                                        # marvind's loop-mounted results filesystems
+  debootstrap systemd-container                          # integration: marvind's unit booted under systemd in nspawn
 )
 
 missing=()

@@ -12,6 +12,11 @@ if [ "$(id -u)" -eq 0 ] && command -v dockerd >/dev/null; then
   trap 'bash scripts/docker-testbed.sh stop "$docker_dir"' EXIT
   eval "$(bash scripts/docker-testbed.sh start "$docker_dir")"
 fi
+# A Debian root filesystem with systemd for the nspawn boot test (kept between runs).
+if [ "$(id -u)" -eq 0 ] && command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null; then
+  export MARVIN_TEST_NSPAWN_ROOTFS=/var/tmp/marvin-nspawn-rootfs
+  bash scripts/nspawn-rootfs.sh "$MARVIN_TEST_NSPAWN_ROOTFS"
+fi
 # Passing tests are left out of the log to keep it short; failures and the summary stay.
 set +e
 swift test --skip-build --disable-xctest 2>&1 | grep --line-buffered -vE '^(◇ |✔ Test .*\(\) passed after|✔ Suite .* passed after)'

@@ -272,4 +272,53 @@ struct NodeDaemonTests {
         #expect(second.stderr.contains("another marvind instance is running"))
         #expect(bed.daemon?.isRunning == true, "the first instance is unaffected")
     }
+
+    /// Scenario 5 without systemd (TESTBED §2: libsystemd talks to any notify socket): READY=1
+    /// with a STATUS line once recovery is done, then WATCHDOG=1 at a third of WATCHDOG_USEC,
+    /// and STOPPING=1 on SIGTERM.
+    @Test func scenario005_notifySocket() async throws {
+        let bed = try NodeTestbed("node-notify")
+        defer { bed.close() }
+        let socketPath = bed.path("notify.sock")
+        let listener = try NotifyListener(path: socketPath)
+        try bed.startDaemon(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "3000000"])
+        let messages = await listener.collect(seconds: 12)
+        #expect(messages.contains { $0.contains("READY=1") && $0.contains("STATUS=idle") }, "\(messages)")
+        #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 3, "\(messages)")
+        bed.stopDaemon()
+        let after = await listener.collect(seconds: 1)
+        #expect(after.contains("STOPPING=1"), "\(after)")
+    }
+}
+
+/// A datagram socket standing in for systemd's notify socket.
+final class NotifyListener: @unchecked Sendable {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard bound == 0 else { throw TestPKI.Failure(description: "cannot bind \(path)") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Every datagram received within `seconds`.
+    func collect(seconds: Double) async -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) } else { try? await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        return messages
+    }
 }

@@ -28,15 +28,16 @@ struct ServiceTests {
         #expect(!result.stdout.contains("warning"), "the example has no unknown keys: \(result.stdout)")
     }
 
-    /// `systemd-analyze verify --recursive-errors=no` with an empty stderr (TESTBED §6).
-    @Test func unitFileVerifies() throws {
+    /// `systemd-analyze verify --recursive-errors=no` with an empty stderr (TESTBED §6), for
+    /// both shipped units.
+    @Test(arguments: ["marvinctld", "marvind"]) func unitFileVerifies(_ program: String) throws {
         let analyze = try Integration.require("systemd-analyze")
-        let directory = try Integration.temporaryDirectory("ctld-unit")
+        let directory = try Integration.temporaryDirectory("\(program)-unit")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let unit = try String(contentsOf: Integration.repositoryRoot.appendingPathComponent("units/marvinctld.service"), encoding: .utf8)
+        let unit = try String(contentsOf: Integration.repositoryRoot.appendingPathComponent("units/\(program).service"), encoding: .utf8)
         // The unit names the installed path; point it at the built binary for the check.
-        let local = unit.replacingOccurrences(of: "/usr/bin/marvinctld", with: try Integration.productPath("marvinctld"))
-        let path = directory.appendingPathComponent("marvinctld.service").path
+        let local = unit.replacingOccurrences(of: "/usr/bin/\(program)", with: try Integration.productPath(program))
+        let path = directory.appendingPathComponent("\(program).service").path
         try local.write(toFile: path, atomically: true, encoding: .utf8)
         let result = try Program.run(analyze, ["verify", "--recursive-errors=no", path])
         #expect(result.status == 0, "\(result.stderr)")

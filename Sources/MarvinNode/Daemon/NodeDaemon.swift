@@ -24,7 +24,6 @@ public final class NodeDaemon: @unchecked Sendable {
     var logger: Logger { services.logger }
     private let viewLock = NSLock()
     private var view = NodeStatusView.Daemon()
-    private var lastProgress = NodeServices.monotonic()
 
     /// Reads everything the daemon needs; prints the problem and returns the exit code when
     /// it cannot run.
@@ -204,11 +203,13 @@ public final class NodeDaemon: @unchecked Sendable {
     /// The state owner answers every second; the systemd watchdog is fed only while it does (§14.3).
     func livenessLoop() async {
         var lastWatchdog = 0.0
+        // Every 20 s under WatchdogSec=60; a third of a shorter watchdog.
+        let interval = min(20, (notifier.watchdogInterval ?? 60) / 3)
         while !Task.isCancelled {
+            // A hung state owner stops this loop, and with it the watchdog.
             _ = await supervisor.runnerCount
-            lastProgress = NodeServices.monotonic()
             let now = NodeServices.monotonic()
-            if now - lastWatchdog >= 20 {
+            if now - lastWatchdog >= interval {
                 lastWatchdog = now
                 notifier.watchdog()
             }

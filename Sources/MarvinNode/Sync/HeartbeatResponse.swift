@@ -79,6 +79,15 @@ public struct HeartbeatTask: Sendable, Equatable {
     /// The private options, hidden keys included: secrets (§15.4).
     public var deploymentOptions: [String: JSONValue]
 
+    public init(id: String, expID: Int64, start: Int64, stop: Int64, status: TaskStatus, deploymentOptions: [String: JSONValue]) {
+        self.id = id
+        self.expID = expID
+        self.start = start
+        self.stop = stop
+        self.status = status
+        self.deploymentOptions = deploymentOptions
+    }
+
     /// Schedule ids a node accepts (§0): anything else is never written to disk or run.
     public static func isAcceptableID(_ id: String) -> Bool {
         id.range(of: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", options: .regularExpression) != nil

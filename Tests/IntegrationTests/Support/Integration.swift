@@ -104,7 +104,7 @@ enum Program {
     }
 
     /// Starts a long-running program with its output in `log`.
-    static func start(_ executable: String, _ arguments: [String], log: URL) throws -> Process {
+    static func start(_ executable: String, _ arguments: [String], log: URL, environment: [String: String]? = nil) throws -> Process {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
@@ -113,6 +113,7 @@ enum Program {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         try spawn(process)
         return process
     }

@@ -80,8 +80,8 @@ final class NodeTestbed {
         chmod(file, 0o755)
     }
 
-    func startDaemon() throws {
-        daemon = try Program.start(marvind, ["run", "--config", configPath], log: directory.appendingPathComponent("marvind.out"))
+    func startDaemon(environment: [String: String]? = nil) throws {
+        daemon = try Program.start(marvind, ["run", "--config", configPath], log: directory.appendingPathComponent("marvind.out"), environment: environment)
     }
 
     /// SIGTERM and wait: the daemon's exit status.

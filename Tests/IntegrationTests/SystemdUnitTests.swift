@@ -1,0 +1,77 @@
+import Foundation
+import MarvinCore
+import MarvinNode
+import Testing
+
+/// `units/marvind.service` under real systemd (node-runtime §14.3, scenario 5): a Debian root
+/// filesystem booted with systemd-nspawn, marvind started by its unit with two tasks in the
+/// state database. The unit's start job ends only at READY=1, after recovery; the status line
+/// and the watchdog are live. `scripts/test.sh` prepares the root filesystem.
+@Suite(.enabled(if: Integration.isRequired || ProcessInfo.processInfo.environment["MARVIN_TEST_NSPAWN_ROOTFS"] != nil))
+struct SystemdUnitTests {
+    @Test func scenario005_unitBootsUnderSystemd() async throws {
+        let rootfs = try #require(ProcessInfo.processInfo.environment["MARVIN_TEST_NSPAWN_ROOTFS"], "scripts/test.sh sets MARVIN_TEST_NSPAWN_ROOTFS")
+        let nspawn = try Integration.require("systemd-nspawn")
+        let directory = try Integration.temporaryDirectory("nspawn")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pki = try TestPKI(directory: directory)
+        let node = try pki.issue("node48", subject: "/CN=node48")
+        func inRoot(_ path: String) -> String { "\(rootfs)\(path)" }
+        func put(_ text: String, _ path: String, mode: mode_t = 0o644) throws {
+            try FileManager.default.createDirectory(atPath: (inRoot(path) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: inRoot(path), atomically: true, encoding: .utf8)
+            chmod(inRoot(path), mode)
+        }
+        let binary = try Integration.productPath("marvind")
+        try? FileManager.default.removeItem(atPath: inRoot("/usr/bin/marvind"))
+        try FileManager.default.copyItem(atPath: binary, toPath: inRoot("/usr/bin/marvind"))
+        try? FileManager.default.removeItem(atPath: inRoot("/var/lib/marvind"))
+        let name = (directory.path as NSString).lastPathComponent
+        let config: JSONValue = [
+            "id": 48, "rest-server": "https://127.0.0.1:9/v1",
+            "ssl": ["cert": .string("/marvin-test/\(name)/node48.crt"), "key": .string("/marvin-test/\(name)/node48.key"), "ca": .string("/marvin-test/\(name)/ca.crt")],
+            "status_directory": "/var/lib/marvind/results", "config_directory": "/var/lib/marvind/config",
+            "runtime": ["container": "process", "process_directory": "/var/lib/marvind/programs"],
+            "results": ["mode": "directory"], "network": ["required": false], "local_api": ["enabled": false],
+            "observability": ["listen": ""], "hooks": ["directories": []], "development": true,
+        ]
+        try put(JSONWriter.write(config), "/etc/marvind.conf", mode: 0o600)
+        let unit = try String(contentsOf: Integration.repositoryRoot.appendingPathComponent("units/marvind.service"), encoding: .utf8)
+        try put(unit, "/etc/systemd/system/marvind.service")
+        try put("""
+            [Unit]
+            Description=marvind probe
+            After=marvind.service
+            [Service]
+            Type=oneshot
+            ExecStart=/bin/sh -c 'systemctl show -p ActiveState -p StatusText -p WatchdogUSec -p NotifyAccess marvind > /marvin-test/\(name)/probe.txt; /usr/bin/marvind status --json --config /etc/marvind.conf > /marvin-test/\(name)/status.json; systemctl poweroff'
+            [Install]
+            WantedBy=multi-user.target
+            """, "/etc/systemd/system/marvin-probe.service")
+        for unitName in ["marvind.service", "marvin-probe.service"] {
+            let link = inRoot("/etc/systemd/system/multi-user.target.wants/\(unitName)")
+            try FileManager.default.createDirectory(atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/etc/systemd/system/\(unitName)")
+        }
+        // Two known tasks waiting in the state database.
+        let store = try NodeStateStore(path: inRoot("/var/lib/marvind/marvind.db"))
+        let tasks = TaskStore(store: store)
+        let now = Int64(Date().timeIntervalSince1970)
+        for id in ["1001", "1002"] {
+            try tasks.learn(HeartbeatTask(id: id, expID: 77, start: now + 600, stop: now + 900, status: TaskStatus("deployed"), deploymentOptions: ["script": "exp-ok"]), now: now)
+        }
+
+        // The debug binary finds the Swift runtime through its RUNPATH into the toolchain.
+        let swiftRoot = "/opt/swift"
+        let boot = try Program.run("/usr/bin/timeout", ["120", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network",
+                                                        "--bind-ro=\(swiftRoot)", "--bind=\(directory.deletingLastPathComponent().path):/marvin-test"])
+        let probe = (try? String(contentsOf: directory.appendingPathComponent("probe.txt"), encoding: .utf8)) ?? ""
+        #expect(probe.contains("ActiveState=active"), "\(probe)\n\(boot.stdout.suffix(3000))")
+        #expect(probe.contains("WatchdogUSec=1min"), "\(probe)")
+        #expect(probe.contains("StatusText=idle; next task 1001"), "\(probe)")
+        let status = try? JSONParser.parse(String(contentsOf: directory.appendingPathComponent("status.json"), encoding: .utf8))
+        #expect(status?["daemon"] == "running")
+        #expect(Set((status?["tasks"]?.arrayValue ?? []).compactMap { $0["schedid"]?.stringValue }) == ["1001", "1002"], "\(String(describing: status))")
+    }
+}
