@@ -77,6 +77,8 @@ public final class NodeDaemon: @unchecked Sendable {
     public func run() async -> Int32 {
         logger.info("marvind \(MarvinNodeVersion.version) starting for node \(config.nodeID) with the \(services.runtime.kind) runtime")
         let courier = self.courier
+        let supervisor = self.supervisor
+        await courier.suspend { await supervisor.idle }
         await supervisor.observe(
             reports: { final in Task { await courier.queued(final: final) } },
             changes: { [weak self] in self?.publish() })

@@ -28,10 +28,15 @@ extension TaskRunner {
     func prepareAndStart(_ record: TaskStore.Record, timers: TaskTimers) async {
         // One experiment at a time (§5.10).
         guard await supervisor.occupy(schedid) else {
-            await transition(.nodeOccupied, from: .preparing)
+            // Reported once; then only the deadline can change anything while the node is busy.
+            if !waitingForNode || !timers.allowsStart(at: Int64(now)) {
+                waitingForNode = true
+                await transition(.nodeOccupied, from: .preparing)
+            }
             await wakeup.wait(until: nil, longest: 1)
             return
         }
+        waitingForNode = false
         let restart = record.restartPending
         let late = restart || now >= Double(timers.preStart) + 2
         if services.maintenanceFlag {

@@ -21,6 +21,8 @@ public final class TaskRunner: @unchecked Sendable {
     private var observedExit: (code: Int32?, at: Double)?
     private var containerLog: ContainerLog?
     private var lastStorageCheck: Double = 0
+    /// `delayed; currently running another experiment` was reported for the current wait.
+    var waitingForNode = false
 
     var config: NodeConfig { services.config }
     var logger: Logger { services.logger }

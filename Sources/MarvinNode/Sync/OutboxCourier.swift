@@ -11,7 +11,8 @@ public actor OutboxCourier {
     public private(set) var online = false
     private var flushing = false
     private var again = false
-    private var suspended = false
+    /// The idle period (§7.4): nothing leaves the node.
+    private var isSuspended: @Sendable () async -> Bool = { false }
 
     public init(outbox: Outbox, client: ControllerClient, logger: Logger) {
         self.outbox = outbox
@@ -20,7 +21,7 @@ public actor OutboxCourier {
     }
 
     public func setOnline(_ value: Bool) { online = value }
-    public func setSuspended(_ value: Bool) { suspended = value }
+    public func suspend(while condition: @escaping @Sendable () async -> Bool) { isSuspended = condition }
 
     /// A report was queued.
     public func queued(final: Bool) async {
@@ -28,7 +29,7 @@ public actor OutboxCourier {
     }
 
     public func flush() async {
-        guard !suspended else { return }
+        guard await !isSuspended() else { return }
         if flushing {
             again = true
             return
@@ -46,7 +47,7 @@ public actor OutboxCourier {
             }
             var waiting: Set<String> = []
             for entry in entries where !waiting.contains(entry.schedid) {
-                if suspended { return }
+                if await isSuspended() { return }
                 let outcome = await client.deliver(entry)
                 do {
                     try outbox.settle(entry, outcome)
