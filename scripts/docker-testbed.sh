@@ -55,13 +55,18 @@ echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/sh' >> "$dir/rootfs/etc/pass
 cat > "$dir/rootfs/experiment.sh" <<'SH'
 #!/bin/sh
 # Copies what the node gives it, prints on both streams, then ends as its options say:
-# "mode":"exit3" exits 3, "mode":"long" runs until SIGTERM (and writes `term`), else exits 0.
+# "mode":"exit3" exits 3, "mode":"long" runs until SIGTERM (and writes `term`), "mode":"stubborn"
+# ignores SIGTERM and runs until killed, else exits 0.
 cp /monroe/config /monroe/results/config-copy.json
 cat /nodeid > /monroe/results/nodeid-copy
 echo "out-1"
 echo "err-1" >&2
 trap 'echo term > /monroe/results/term; exit 0' TERM
 if grep -q '"mode":"exit3"' /monroe/config; then exit 3; fi
+if grep -q '"mode":"stubborn"' /monroe/config; then
+  trap '' TERM
+  while true; do echo "still here"; sleep 0.2; done
+fi
 if grep -q '"mode":"long"' /monroe/config; then
   n=2
   while true; do echo "out-$n"; n=$((n + 1)); sleep 0.2; done &

@@ -158,11 +158,15 @@ final class NodeBenchBed {
         throw Failure(description: "marvind did not reach \(count) tasks in \(states.sorted()) within \(Int(seconds)) s")
     }
 
-    /// marvind's resident set in MiB.
-    func daemonRSS() -> Double {
-        guard let daemon, let status = try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    /// marvind's memory in MiB: resident set, proportional set (shared pages divided among the
+    /// processes mapping them) and anonymous memory (its own heap and stacks).
+    func daemonMemory() -> (rss: Double, pss: Double, anonymous: Double) {
+        guard let daemon, let rollup = try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/smaps_rollup", encoding: .utf8) else { return (0, 0, 0) }
+        func field(_ name: String) -> Double {
+            let line = rollup.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+            return (Double(line?.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+        }
+        return (field("Rss"), field("Pss"), field("Anonymous"))
     }
 
     /// A number a run wrote into its results.

@@ -36,13 +36,15 @@ struct NodeBenchmark: AsyncParsableCommand {
             experiments.append(try bed.submit(start: future + Int64(index) * 600, stop: future + Int64(index) * 600 + 300).experiment)
         }
         try await bed.waitForNode(states: ["deployed"], count: 3, seconds: 60)
-        var samples: [Double] = []
+        var samples: [(rss: Double, pss: Double, anonymous: Double)] = []
         for _ in 0..<sampling {
-            samples.append(bed.daemonRSS())
+            samples.append(bed.daemonMemory())
             try await Task.sleep(nanoseconds: 1_000_000_000)
         }
-        let peak = samples.max() ?? 0
-        print("idle RSS with 3 deployed tasks over \(sampling) s: min \(mib(samples.min() ?? 0)), max \(mib(peak))")
+        let peak = samples.map(\.rss).max() ?? 0
+        print("idle RSS with 3 deployed tasks over \(sampling) s: min \(mib(samples.map(\.rss).min() ?? 0)), max \(mib(peak)); "
+            + "PSS max \(mib(samples.map(\.pss).max() ?? 0)); anonymous max \(mib(samples.map(\.anonymous).max() ?? 0)) "
+            + "(the rest of the RSS is code pages of the binary and the Swift runtime libraries)")
         table.add("marvind idle RSS, 3 known tasks", mib(peak), target: "≤ \(Int(Self.rssTarget)) MiB", met: peak <= Self.rssTarget)
         for experiment in experiments { try bed.delete(experiment) }
         try await bed.waitForNode(states: ["done"], count: 3, seconds: 60)

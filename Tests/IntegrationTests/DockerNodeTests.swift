@@ -113,6 +113,53 @@ struct DockerNodeTests {
         #expect(try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 60) == "failed; container exited with code 3", "\(bed.daemonLog)")
     }
 
+    /// Scenarios 72 and 89: a container that ignores SIGTERM is killed after the grace period;
+    /// marvind killed with SIGKILL during that stop and restarted repeats the stop, reports
+    /// `stopped` exactly once and leaves no container.
+    @Test func scenario072_089_killDuringStop() async throws {
+        let bed = try Self.testbed("docker-stop")
+        defer { bed.close() }
+        try bed.writeConfig([
+            "runtime": ["container": "docker"], "docker": ["socket": .string(try DockerTestbed.require().socket)],
+            "results": ["mode": "loop"], "network": ["required": false, "container_mode": "none"],
+            "deploy": ["retry_initial": 2, "min_free_bytes": 1_000_000], "timing": ["stop_grace_period": 6],
+        ])
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let stop = start + 6
+        let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: stop, options: ["mode": "stubborn"]).tasks.first)
+        #expect(await bed.waitForLog("task \(schedid): stopping (timer)", seconds: 60), "\(bed.daemonLog)")
+        bed.killDaemon()
+        try bed.startDaemon()
+        let final = try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 40)
+        #expect(final == "stopped", "\(bed.daemonLog)")
+        #expect(bed.daemonLog.components(separatedBy: "status queued: stopped").count == 2, "one final status")
+        let filters = #"{"label":["org.monroe.schedid=\#(schedid)"]}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        #expect(await Self.waitUntil(20) { (try? DockerTestbed.api("/containers/json?all=1&filters=\(filters)").body.trimmingCharacters(in: .whitespacesAndNewlines)) == "[]" })
+        let stat = try #require(bed.result(schedid, "container.stat").flatMap { try? JSONParser.parse($0) })
+        let ended = try #require(stat["ended_at"].flatMap { value -> Double? in if case .double(let d) = value { return d } else { return nil } })
+        #expect(ended >= Double(stop) + 5 && ended <= Double(stop) + 6 + 3, "killed after the grace period: \(ended - Double(stop)) s after the stop")
+    }
+
+    /// Scenario 84's promise for a deploy interrupted by SIGKILL (here in its deploy hook, the
+    /// pull itself being too quick to hit): the restarted daemon deploys again, reports
+    /// `deployed` once and runs the task normally.
+    @Test func scenario084_killDuringDeploy() async throws {
+        let bed = try Self.testbed("docker-deploy")
+        defer { bed.close() }
+        try bed.program("deploy.d/10-slow", "sleep 4", in: "hooks")
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(30)
+        let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: start + 10).tasks.first)
+        #expect(await bed.waitForLog("task \(schedid): received -> deploying", seconds: 30), "\(bed.daemonLog)")
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        bed.killDaemon()
+        try bed.startDaemon()
+        #expect(try await bed.waitForStatus(schedid, ["finished", "failed", "stopped"], seconds: 60) == "finished", "\(bed.daemonLog)")
+        #expect(bed.daemonLog.components(separatedBy: "status queued: deployed").count == 2, "deployed once: \(bed.daemonLog)")
+        #expect(bed.result(schedid, "deploy.log")?.contains("deployed") == true)
+    }
+
     static func time(_ text: String) -> Double? {
         guard text.hasSuffix("Z"), let dot = text.firstIndex(of: ".") else { return nil }
         let formatter = ISO8601DateFormatter()

@@ -1,5 +1,6 @@
 import Foundation
 import MarvinCore
+import MarvinNode
 import Testing
 
 /// marvind as a whole (node-runtime §17, [U] scenarios): the real daemon on the `process`
@@ -271,6 +272,33 @@ struct NodeDaemonTests {
         #expect(second.status == 1)
         #expect(second.stderr.contains("another marvind instance is running"))
         #expect(bed.daemon?.isRunning == true, "the first instance is unaffected")
+    }
+
+    /// Scenario 99 without stepping the clock: the state database remembers a plausible time a
+    /// day ahead, so the node's clock looks a day late. No start decision is taken until
+    /// `timing.clock_wait` has passed; `marvind status` says so meanwhile.
+    @Test func scenario099_implausibleClockDefersDecisions() async throws {
+        let bed = try NodeTestbed("node-clock")
+        defer { bed.close() }
+        try bed.writeConfig(["timing": ["clock_wait": 12]])
+        try bed.program("exp-ok", Self.experiment)
+        let store = try NodeStateStore(path: bed.path("state/marvind.db"))
+        try NodeFacts(store: store).set("last_plausible_clock", String(Int64(Date().timeIntervalSince1970) + 86_400))
+        try bed.startDaemon()
+        let waitingSince = Date()
+        #expect(await bed.waitForLog("wall clock implausible"), "\(bed.daemonLog)")
+        let status = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
+        #expect((try? JSONParser.parse(status.stdout))?["clock"]?["plausible"] == false, "\(status.stdout)")
+        #expect(await bed.waitForLog("ctld knows this node as Node 48"), "heartbeats go on meanwhile")
+        let start = NodeTestbed.inSeconds(25)
+        let schedid = try #require(try bed.submit(script: "exp-ok", start: start, stop: start + 30).tasks.first)
+        #expect(await bed.waitForLog("wall clock not verified", seconds: 20))
+        let decided = Date().timeIntervalSince(waitingSince)
+        #expect(decided >= 11, "no decision before clock_wait: \(decided) s")
+        let log = bed.daemonLog
+        let verified = try #require(log.range(of: "wall clock not verified"))
+        #expect(log.range(of: "received -> deploying").map { $0.lowerBound > verified.lowerBound } ?? true, "deploys wait for the clock")
+        #expect(try await bed.waitForStatus(schedid, ["finished", "failed", "stopped"], seconds: 60) == "finished", "\(bed.daemonLog)")
     }
 
     /// Scenario 5 without systemd (TESTBED §2: libsystemd talks to any notify socket): READY=1

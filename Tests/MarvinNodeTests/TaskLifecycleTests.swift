@@ -33,6 +33,8 @@ import Testing
         #expect(Self.next(.deploying, .downloadingInBackground) == .init(.deploying, status: "delayed; container downloading in background"))
         #expect(Self.next(.delayed, .deployDeadline) == .init(.cleaning, status: "failed; deployment time exceeded stop time"))
         #expect(Self.next(.deployed, .deployFinished(code: 0)) == nil)
+        #expect(Self.next(.delayed, .retryDeploy) == .init(.deploying), "a retry reports nothing of its own")
+        #expect(Self.next(.deploying, .retryDeploy) == nil)
     }
 
     @Test func startAndMaintenance() {
@@ -56,6 +58,13 @@ import Testing
         #expect(Self.next(.stopping, .runGone(exitCode: nil), reason: .traffic(interface: "8946", netns: "op0"))
             == .init(.cleaning, status: "failed; traffic quota exceeded on interface 8946 (op0)"))
         #expect(Self.next(.stopping, .runGone(exitCode: 0), reason: .aborted) == .init(.cleaning))
+        // Recovery (§5.8): a run lost to a reboot or engine restart.
+        #expect(Self.next(.running, .runLost(stopPassed: true, restart: true)) == .init(.stopping, reason: .nodeDown))
+        #expect(Self.next(.running, .runLost(stopPassed: false, restart: true)) == .init(.preparing))
+        #expect(Self.next(.running, .runLost(stopPassed: false, restart: false)) == .init(.stopping, reason: .noRestart))
+        #expect(Self.next(.stopping, .runGone(exitCode: nil), reason: .nodeDown) == .init(.cleaning, status: "stopped; node was down at stop time"))
+        #expect(Self.next(.stopping, .runGone(exitCode: nil), reason: .noRestart)
+            == .init(.cleaning, status: "failed; node restarted during the experiment (restart=0)"))
         #expect(StatusTexts.final(reason: .exited, exitCode: 1, vm: true, guestPoweredOff: false) == "failed; vm exited with code 1")
         #expect(StatusTexts.final(reason: .nodeDown, exitCode: nil) == "stopped; node was down at stop time")
         #expect(Self.next(.cleaning, .cleaned) == .init(.syncing))

@@ -23,6 +23,7 @@ public final class NodeDaemon: @unchecked Sendable {
     let lock: InstanceLock
     var logger: Logger { services.logger }
     private let viewLock = NSLock()
+    private var clockRecovery: Task<Void, Never>?
     private var view = NodeStatusView.Daemon()
 
     /// Reads everything the daemon needs; prints the problem and returns the exit code when
@@ -82,10 +83,16 @@ public final class NodeDaemon: @unchecked Sendable {
         await supervisor.observe(
             reports: { final in Task { await courier.queued(final: final) } },
             changes: { [weak self] in self?.publish() })
-        await supervisor.recover()
-        await supervisor.startStoppingRunners()
+        // Recovery and every start or stop decision wait for a wall clock that can be trusted;
+        // heartbeats and readiness do not (§4.1 step 3, §5.9).
+        let recovery = Task {
+            await verifyClock()
+            await supervisor.recover()
+            await supervisor.startStoppingRunners()
+        }
         _ = await services.hooks.run(.boot, context: nodeHookContext(.boot))
 
+        clockRecovery = recovery
         let loop = Task { await heartbeatLoop() }
         let liveness = Task { await livenessLoop() }
         let signals = SignalWatch([SIGTERM, SIGINT, SIGHUP])
@@ -113,6 +120,7 @@ public final class NodeDaemon: @unchecked Sendable {
         let recovery = Task { await heartbeat(timeout: 10) }
         let cap = Task { _ = try? await Task.sleep(nanoseconds: 10_000_000_000) }
         _ = await Self.first(recovery, cap)
+        await clockRecovery?.value
         await supervisor.startRunners()
         notifier.ready(status: statusLine())
         await identityCheck()
@@ -200,17 +208,46 @@ public final class NodeDaemon: @unchecked Sendable {
         }
     }
 
-    // MARK: - Liveness, status
+    // MARK: - Clock, liveness, status
+
+    /// Waits until the clock is plausible, or `timing.clock_wait` has passed (§5.9).
+    func verifyClock() async {
+        let clock = ClockCheck(facts: services.facts)
+        if !clock.isPlausible() {
+            let last = clock.lastPlausible.map { PhaseLog.timestamp(Date(timeIntervalSince1970: $0)) } ?? "-"
+            logger.warning("wall clock implausible (earlier than the last plausible time \(last)); waiting up to \(config.timing.clockWait) s")
+            viewUpdate { $0.clockPlausible = false }
+            publish()
+            let deadline = NodeServices.monotonic() + Double(config.timing.clockWait)
+            while !clock.isPlausible() && NodeServices.monotonic() < deadline && !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+            }
+            if clock.isPlausible() {
+                logger.info("wall clock plausible again")
+                viewUpdate { $0.clockPlausible = true }
+            } else {
+                logger.warning("wall clock not verified; going on")
+            }
+        }
+        await supervisor.clockIsVerified()
+        publish()
+    }
 
     /// The state owner answers every second; the systemd watchdog is fed only while it does (§14.3).
     func livenessLoop() async {
         var lastWatchdog = 0.0
         // Every 20 s under WatchdogSec=60; a third of a shorter watchdog.
         let interval = min(20, (notifier.watchdogInterval ?? 60) / 3)
+        var lastClockRecord = 0.0
+        let clock = ClockCheck(facts: services.facts)
         while !Task.isCancelled {
             // A hung state owner stops this loop, and with it the watchdog.
             _ = await supervisor.runnerCount
             let now = NodeServices.monotonic()
+            if now - lastClockRecord >= 60, await supervisor.clockVerified, clock.isPlausible() {
+                lastClockRecord = now
+                clock.record()
+            }
             if now - lastWatchdog >= interval {
                 lastWatchdog = now
                 notifier.watchdog()
@@ -243,7 +280,11 @@ public final class NodeDaemon: @unchecked Sendable {
 
     /// The status line for systemd.
     func statusLine() -> String {
-        let reachable = viewRead { $0.reachable }
+        let (reachable, clockPlausible) = viewRead { ($0.reachable, $0.clockPlausible) }
+        return describe(reachable: reachable) + (clockPlausible ? "" : "; wall clock not verified")
+    }
+
+    private func describe(reachable: Bool) -> String {
         let active = (try? services.tasks.active()) ?? []
         let ctld = reachable ? "ctld reachable" : "ctld unreachable"
         if let running = active.first(where: { $0.state == .running }) {

@@ -15,6 +15,7 @@ public struct NodeStatusView: Sendable {
         public var certificateRejected = false
         public var busy: String?
         public var idle = false
+        public var clockPlausible = true
 
         public init() {}
     }
@@ -40,7 +41,7 @@ public struct NodeStatusView: Sendable {
             "version": .string(MarvinNodeVersion.version),
             "nodeid": .string(config.nodeID),
             "config": .string(configPath),
-            "clock": ["plausible": true, "synchronized": .bool(FileManager.default.fileExists(atPath: "/run/systemd/timesync/synchronized"))],
+            "clock": ["plausible": .bool(daemon?.clockPlausible ?? true), "synchronized": .bool(FileManager.default.fileExists(atPath: ClockCheck.synchronizedFile))],
             "ctld": [
                 "url": .string(config.restServer), "reachable": .bool(daemon?.reachable ?? false), "last_success": time(daemon?.lastSuccess),
                 "consecutive_failures": .int(Int64(daemon?.consecutiveFailures ?? 0)), "next_heartbeat": time(daemon?.nextHeartbeat),

@@ -7,19 +7,34 @@ struct DockerTime: Comparable, Sendable {
     var nanoseconds: Int64
 
     init?(_ text: some StringProtocol) {
-        guard text.hasSuffix("Z"), text.count >= 20 else { return nil }
-        let body = text.dropLast()
-        let whole = body.prefix(19)
-        var fraction = body.dropFirst(19)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        guard let date = formatter.date(from: whole + "Z") else { return nil }
-        seconds = Int64(date.timeIntervalSince1970)
+        // YYYY-MM-DDTHH:MM:SS[.fraction]Z, read by hand (no ICU).
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z"), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ range: Range<Int>) -> Int32? {
+            var value: Int32 = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int32(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        seconds = Int64(timegm(&parts))
         nanoseconds = 0
-        if fraction.hasPrefix(".") {
-            fraction = fraction.dropFirst()
-            guard !fraction.isEmpty, fraction.count <= 9, fraction.allSatisfy(\.isNumber) else { return nil }
-            nanoseconds = Int64(fraction + String(repeating: "0", count: 9 - fraction.count)) ?? 0
+        let fraction = bytes[19..<(bytes.count - 1)]
+        if !fraction.isEmpty {
+            let digits = fraction.dropFirst()
+            guard fraction.first == UInt8(ascii: "."), (1...9).contains(digits.count), digits.allSatisfy({ (48...57).contains($0) }) else { return nil }
+            nanoseconds = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) } * Int64(pow(10.0, Double(9 - digits.count)))
         }
     }
 

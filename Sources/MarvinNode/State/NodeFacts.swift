@@ -5,7 +5,7 @@ import GRDB
 public final class NodeFacts: Sendable {
     let store: NodeStateStore
 
-    init(store: NodeStateStore) {
+    public init(store: NodeStateStore) {
         self.store = store
     }
 

@@ -11,9 +11,13 @@ public actor NodeSupervisor {
     let services: NodeServices
     private var runners: [String: TaskRunner] = [:]
     private var runnerTasks: [String: Task<Void, Never>] = [:]
-    public private(set) var occupant: String?
-    private var puller: String?
+    /// The task occupying the node, and the task whose pull runs.
+    private var node: String?
+    private var pull: String?
+    public var occupant: String? { node }
     public private(set) var idle = false
+    /// No runner starts before the wall clock can be trusted (§5.9).
+    public private(set) var clockVerified = false
     public private(set) var startDeviations: [Double] = []
     public private(set) var stopDeviations: [Double] = []
     private var reportHandler: (@Sendable (_ final: Bool) -> Void)?
@@ -41,6 +45,7 @@ public actor NodeSupervisor {
     }
 
     private func startRunner(_ record: TaskStore.Record) {
+        guard clockVerified else { return }
         let runner = TaskRunner(schedid: record.schedid, services: services, supervisor: self, redaction: Redaction(options: record.privateOptions))
         runners[record.schedid] = runner
         runnerTasks[record.schedid] = Task { await runner.run() }
@@ -62,6 +67,11 @@ public actor NodeSupervisor {
     }
 
     public var runnerCount: Int { runners.count }
+
+    /// The wall clock may now be acted on.
+    public func clockIsVerified() {
+        clockVerified = true
+    }
 
     // MARK: - Transitions
 
@@ -103,32 +113,26 @@ public actor NodeSupervisor {
     // MARK: - Shared resources
 
     /// Takes the node for `schedid` (§5.10); true when it is this task's.
-    func occupy(_ schedid: String) -> Bool {
-        if occupant == nil || occupant == schedid {
-            occupant = schedid
-            return true
-        }
-        return false
-    }
+    func occupy(_ schedid: String) -> Bool { take(&node, for: schedid) }
 
     /// Frees the node after a task's cleanup; waiting tasks try again at once.
-    func release(_ schedid: String) {
-        guard occupant == schedid else { return }
-        occupant = nil
-        for runner in runners.values { runner.wakeup.signal() }
-    }
+    func release(_ schedid: String) { free(&node, from: schedid) }
 
-    func acquirePull(_ schedid: String) -> Bool {
-        if puller == nil || puller == schedid {
-            puller = schedid
+    /// The one pull slot (§6.3).
+    func acquirePull(_ schedid: String) -> Bool { take(&pull, for: schedid) }
+    func releasePull(_ schedid: String) { free(&pull, from: schedid) }
+
+    private func take(_ holder: inout String?, for schedid: String) -> Bool {
+        if holder == nil || holder == schedid {
+            holder = schedid
             return true
         }
         return false
     }
 
-    func releasePull(_ schedid: String) {
-        guard puller == schedid else { return }
-        puller = nil
+    private func free(_ holder: inout String?, from schedid: String) {
+        guard holder == schedid else { return }
+        holder = nil
         for runner in runners.values { runner.wakeup.signal() }
     }
 

@@ -9,6 +9,8 @@ public enum TaskLifecycle {
         case deployFinished(code: Int)
         /// The pull (or the wait for the pull slot) has lasted `deploy.background_report_after`.
         case downloadingInBackground
+        /// A delayed deploy's retry time has come.
+        case retryDeploy
         case deployDeadline
         /// The pre-start or start timer, with the maintenance flag as it is now.
         case preStartTimer(maintenance: Bool, late: Bool)
@@ -56,6 +58,8 @@ public enum TaskLifecycle {
         case (.deploying, .deployFinished(let code)), (.delayed, .deployFinished(let code)):
             let outcome = StatusTexts.deploy(code: code)
             return Step(outcome.retry ? .delayed : .cleaning, status: outcome.text)
+        case (.delayed, .retryDeploy):
+            return Step(.deploying)
         case (.deploying, .downloadingInBackground):
             return Step(.deploying, status: StatusTexts.downloadingInBackground)
         case (.deploying, .deployDeadline), (.delayed, .deployDeadline):

@@ -16,7 +16,7 @@ extension TaskRunner {
                 return
             }
             // The retry time has come: deploying again (no status of its own).
-            guard (try? services.tasks.apply(.init(.deploying), to: schedid, now: Int64(now), at: now, expecting: .delayed, event: "retry")) == true else { return }
+            guard await transition(.retryDeploy, from: .delayed) else { return }
         }
         let started = now
         let outcome = await interruptible(while: .deploying, deadline: deadline) { [self] in

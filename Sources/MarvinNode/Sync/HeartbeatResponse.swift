@@ -90,7 +90,11 @@ public struct HeartbeatTask: Sendable, Equatable {
 
     /// Schedule ids a node accepts (§0): anything else is never written to disk or run.
     public static func isAcceptableID(_ id: String) -> Bool {
-        id.range(of: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", options: .regularExpression) != nil
+        // `^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`, checked by hand (no ICU regex at run time).
+        let bytes = Array(id.utf8)
+        func alphanumeric(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) }
+        guard let first = bytes.first, alphanumeric(first), bytes.count <= 64 else { return false }
+        return bytes.dropFirst().allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
     /// A failed check, naming the entry's id escaped and what was wrong.
