@@ -197,6 +197,38 @@ struct NodeDaemonTests {
         }
     }
 
+    /// Scenarios 33 and 34: a deploy that ends after the start time still starts the run at
+    /// once (`started`, the deviation in `start.log`); one that ends too close to the stop time
+    /// fails without a run.
+    @Test func scenario033_034_lateDeploys() async throws {
+        let bed = try NodeTestbed("node-late")
+        defer { bed.close() }
+        try bed.program("exp-ok", Self.experiment)
+        // The deploy hook waits until a time the task's options name, relative to its start or stop.
+        try bed.program("deploy.d/10-wait", """
+            read -r input
+            case "$input" in
+              *'"waitfor":"start+4"'*) until=$((MARVIN_START + 4));;
+              *'"waitfor":"stop-3"'*) until=$((MARVIN_STOP - 3));;
+              *) exit 0;;
+            esac
+            while [ "$(date +%s)" -lt "$until" ]; do sleep 0.2; done
+            """, in: "hooks")
+        try await bed.startAndWaitForTheCtld()
+        let lateStart = NodeTestbed.inSeconds(20)
+        let late = try #require(try bed.submit(script: "exp-ok", start: lateStart, stop: lateStart + 40, options: ["waitfor": "start+4"]).tasks.first)
+        let tooLateStart = lateStart + 45
+        let tooLate = try #require(try bed.submit(script: "exp-ok", start: tooLateStart, stop: tooLateStart + 10, options: ["waitfor": "stop-3"]).tasks.first)
+        #expect(try await bed.waitForStatus(late, ["finished", "failed", "stopped"], seconds: 60) == "finished", "\(bed.daemonLog)")
+        let started = try #require(bed.result(late, "started-at").flatMap(Double.init))
+        #expect(started >= Double(lateStart) + 4 && started <= Double(lateStart) + 4 + 2, "late start \(started - Double(lateStart)) s after the start")
+        #expect(bed.result(late, "start.log")?.contains("ms from the scheduled start") == true)
+        #expect(bed.daemonLog.contains("task \(late): deploying -> preparing"), "deployed after the start: straight on to prepare")
+        #expect(try await bed.waitForStatus(tooLate, ["finished", "failed", "stopped"], seconds: 60)
+            == "failed; deployment time exceeded stop time, skipped start hook", "\(bed.daemonLog)")
+        #expect(bed.result(tooLate, "started-at") == nil, "no run")
+    }
+
     /// Scenario 26: the maintenance flag delays deploys (and heartbeats carry it); clearing it
     /// lets the task deploy at the next retry.
     @Test func scenario026_maintenanceFlagDelaysDeploys() async throws {

@@ -19,11 +19,15 @@ extension TaskRunner {
             guard await transition(.retryDeploy, from: .delayed) else { return }
         }
         let started = now
-        let outcome = await interruptible(while: .deploying, deadline: deadline) { [self] in
+        // The deadline cancels a pull (or the wait for one); later steps run to their end, and a
+        // deploy that ends too late then skips the start (§5.3, §6.8).
+        let outcome = await interruptible(while: .deploying, deadline: deadline, deadlineApplies: { [self] in
+            (try? services.tasks.record(schedid))?.substep == "pull"
+        }) { [self] in
             await deployOnce(record, started: started)
         }
         guard let outcome else {
-            // Interrupted: by the deadline (the pull is cancelled with it), or by an abort.
+            // Interrupted: by the deadline, or by an abort.
             if now >= deadline { await transition(.deployDeadline, from: .deploying) }
             return
         }

@@ -78,7 +78,9 @@ public final class TaskRunner: @unchecked Sendable {
 
     /// Runs `body` as the current interruptible operation and waits for it, or for the task's
     /// state to leave `state`, or for `deadline`. Returns what the body produced, or nil.
-    func interruptible<T: Sendable>(while state: TaskState, deadline: Double? = nil, _ body: @escaping @Sendable () async -> T) async -> T? {
+    /// `deadlineApplies` may keep an operation going past its deadline (a deploy past its pull).
+    func interruptible<T: Sendable>(while state: TaskState, deadline: Double? = nil, deadlineApplies: () -> Bool = { true },
+                                    _ body: @escaping @Sendable () async -> T) async -> T? {
         let box = ResultBox<T>()
         let task = Task {
             box.set(await body())
@@ -92,11 +94,11 @@ public final class TaskRunner: @unchecked Sendable {
                 task.cancel()
                 return nil
             }
-            if let deadline, now >= deadline {
+            if let deadline, now >= deadline, deadlineApplies() {
                 task.cancel()
                 return nil
             }
-            await wakeup.wait(until: deadline, longest: 1)
+            await wakeup.wait(until: deadline.map { now < $0 ? $0 : now + 1 }, longest: 1)
         }
     }
 
