@@ -20,10 +20,11 @@ struct NodeDaemonTests {
 
     /// Scenarios 48 (`/monroe/config`), 73 (finished early) and 77 (`container.stat`), with a
     /// start within 1 s of its second.
-    @Test func scenario048_073_077_runOnTimeAndFinishEarly() async throws {
+    @Test func scenario048_073_077_124_126_runOnTimeAndFinishEarly() async throws {
         let bed = try NodeTestbed("node-run")
         defer { bed.close() }
-        try bed.writeConfig(["eduroam": ["enabled": true]])
+        let observability = "127.0.0.1:\(Integration.freePort())"
+        try bed.writeConfig(["eduroam": ["enabled": true], "observability": ["listen": .string(observability)]])
         try bed.program("exp-ok", Self.experiment)
         try bed.startDaemon()
         #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
@@ -89,6 +90,23 @@ struct NodeDaemonTests {
             try await Task.sleep(nanoseconds: 500_000_000)
         }
         #expect(state == "done")
+
+        // Scenario 126: the local endpoint's metrics after one complete run; 124: no secret in them.
+        let metrics = try bed.curl.request("http://\(observability)/metrics")
+        #expect(metrics.status == 200)
+        let series = Dictionary(metrics.body.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line -> (String, Double)? in
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
+            return (String(line[..<space]), value)
+        }, uniquingKeysWith: { $1 })
+        #expect((series[#"marvind_heartbeats_total{result="ok"}"#] ?? 0) > 0, "\(metrics.body)")
+        #expect(series["marvind_task_start_deviation_seconds_count"] == 1)
+        #expect(series[#"marvind_tasks{state="done"}"#] == 1)
+        let statusEndpoint = try bed.curl.request("http://\(observability)/status")
+        #expect(statusEndpoint.json?["tasks"]?.arrayValue?.first?["state"] == "done")
+        #expect(try bed.curl.request("http://\(observability)/other").status == 404)
+        for text in [metrics.body, statusEndpoint.body] {
+            #expect(!text.contains("SECRET-SSH-1") && !text.contains("SECRET-ID-3"))
+        }
         #expect(bed.stopDaemon() == 0, "SIGTERM ends marvind cleanly")
         let down = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
         #expect(down.status == 3, "scenario 125: exit 3 without the daemon")
@@ -303,7 +321,7 @@ struct NodeDaemonTests {
         let second = try Program.run(bed.marvind, ["run", "--config", bed.configPath])
         #expect(second.status == 1)
         #expect(second.stderr.contains("another marvind instance is running"))
-        #expect(bed.daemon?.isRunning == true, "the first instance is unaffected")
+        #expect(bed.daemon != nil && bed.daemon?.exitCode == nil, "the first instance is unaffected")
     }
 
     /// Scenario 99 without stepping the clock: the state database remembers a plausible time a

@@ -71,7 +71,7 @@ public final class NodeDaemon: @unchecked Sendable {
         self.client = client
         self.lock = lock
         supervisor = NodeSupervisor(services: services)
-        courier = OutboxCourier(outbox: services.outbox, client: client, logger: services.logger)
+        courier = OutboxCourier(outbox: services.outbox, client: client, logger: services.logger, metrics: services.metrics)
     }
 
     /// Runs until SIGTERM or SIGINT; the exit code.
@@ -90,19 +90,23 @@ public final class NodeDaemon: @unchecked Sendable {
             await supervisor.recover()
             await supervisor.startStoppingRunners()
         }
-        _ = await services.hooks.run(.boot, context: nodeHookContext(.boot))
+        _ = await services.hooks.run(.boot, context: services.nodeHookContext(.boot))
 
         clockRecovery = recovery
+        let observability = await startObservability()
         let loop = Task { await heartbeatLoop() }
         let liveness = Task { await livenessLoop() }
+        let network = Task { await networkLoop() }
         let signals = SignalWatch([SIGTERM, SIGINT, SIGHUP])
         let signal = await signals.next { [logger] in logger.info("SIGHUP: the log file is reopened at every write") }
         logger.info("signal \(signal): shutting down; runs keep going and are adopted at the next start")
         notifier.stopping()
         loop.cancel()
         liveness.cancel()
+        network.cancel()
         await supervisor.shutdown()
         _ = await loop.value
+        await observability?.close()
         try? await client.shutdown()
         await services.runtime.shutdown()
         publish(running: false)
@@ -118,8 +122,7 @@ public final class NodeDaemon: @unchecked Sendable {
         // down are known before anything starts; it delays start decisions by at most 10 s.
         try? await Task.sleep(nanoseconds: UInt64(Double.random(in: 0...min(5, Double(config.heartbeat.period))) * 1e9))
         let recovery = Task { await heartbeat(timeout: 10) }
-        let cap = Task { _ = try? await Task.sleep(nanoseconds: 10_000_000_000) }
-        _ = await Self.first(recovery, cap)
+        await Self.wait(for: recovery, atMost: 10)
         await clockRecovery?.value
         await supervisor.startRunners()
         notifier.ready(status: statusLine())
@@ -155,6 +158,7 @@ public final class NodeDaemon: @unchecked Sendable {
         let outcome = await client.heartbeat(request, prefetch: Int(config.heartbeat.prefetch), timeout: timeout.map { .seconds($0) })
         switch outcome {
         case .answered(let tasks, let rejected, _):
+            services.metrics.heartbeat(ok: true)
             let failures = viewRead { $0.consecutiveFailures }
             if failures > 0 { logger.info("heartbeat: ctld reachable again after \(failures) failures") }
             viewUpdate {
@@ -176,6 +180,7 @@ public final class NodeDaemon: @unchecked Sendable {
             publish()
             return Attempt(ok: true, retryAfter: nil)
         case .failed(let kind, let retryAfter):
+            services.metrics.heartbeat(ok: false)
             let failures = viewRead { $0.consecutiveFailures } + 1
             viewUpdate {
                 $0.reachable = false
@@ -205,6 +210,15 @@ public final class NodeDaemon: @unchecked Sendable {
             logger.error("node certificate rejected by ctld")
             viewUpdate { $0.certificateRejected = true }
         case .unreachable: logger.info("ctld not reachable for the identity check")
+        }
+    }
+
+    /// Phase `network` every `network.refresh_period` seconds (§11.2), never during the idle period.
+    func networkLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: UInt64(config.network.refreshPeriod) * 1_000_000_000)
+            if Task.isCancelled { return }
+            if await !supervisor.idle { _ = await services.hooks.run(.network, context: services.nodeHookContext(.network)) }
         }
     }
 
@@ -257,13 +271,29 @@ public final class NodeDaemon: @unchecked Sendable {
         }
     }
 
-    func nodeHookContext(_ phase: HookPhase) -> HookRunner.Context {
-        let tasks: [JSONValue] = ((try? services.tasks.active()) ?? []).map {
-            ["schedid": .string($0.schedid), "state": .string($0.state.rawValue), "start": .int($0.start), "stop": .int($0.stop)]
+    /// `observability.listen`: `/status` and `/metrics` (§15.3); a busy port is logged, not fatal.
+    func startObservability() async -> ObservabilityServer? {
+        guard !config.observability.listen.isEmpty else { return nil }
+        do {
+            let server = try await ObservabilityServer(listen: config.observability.listen) { [weak self] path in
+                guard let self else { return (.serviceUnavailable, "text/plain", "shutting down\n") }
+                switch path {
+                case "/status": return (.ok, "application/json", JSONWriter.write(self.statusJSON()) + "\n")
+                case "/metrics":
+                    let view = self.viewRead { $0 }
+                    let text = self.services.metrics.exposition(
+                        tasks: self.services.tasks, outbox: self.services.outbox, lastHeartbeat: view.lastSuccess, clockPlausible: view.clockPlausible,
+                        disks: [("results", ResultsStorage.freeBytes(self.config.directories.status))])
+                    return (.ok, "text/plain; version=0.0.4", text)
+                default: return (.notFound, "text/plain", "not found\n")
+                }
+            }
+            logger.info("observability endpoint on \(config.observability.listen)")
+            return server
+        } catch {
+            logger.error("observability endpoint \(config.observability.listen) not available: \(error)")
+            return nil
         }
-        let logger = self.logger
-        return HookRunner.Context(environment: [:], input: ["phase": .string(phase.rawValue), "nodeid": .string(config.nodeID), "tasks": .array(tasks)],
-                                  redaction: Redaction(options: [:]), schedid: nil) { _ in _ = logger }
     }
 
     func viewUpdate(_ change: (inout NodeStatusView.Daemon) -> Void) {
@@ -296,12 +326,17 @@ public final class NodeDaemon: @unchecked Sendable {
         return "idle; \(ctld)"
     }
 
-    /// Writes `<runtime>/status.json` and the systemd status line.
-    func publish(running: Bool = true) {
+    /// The view of `marvind status` as the running daemon sees it.
+    func statusJSON(running: Bool = true) -> JSONValue {
         var daemon = viewRead { $0 }
         daemon.busy = active(in: [.preparing, .running, .stopping, .cleaning])
-        let json = NodeStatusView.build(config: config, configPath: configPath, tasks: services.tasks, outbox: services.outbox,
-                                        maintenance: services.maintenanceFlag, development: services.developmentFlag, daemon: running ? daemon : nil)
+        return NodeStatusView.build(config: config, configPath: configPath, tasks: services.tasks, outbox: services.outbox,
+                                    maintenance: services.maintenanceFlag, development: services.developmentFlag, daemon: running ? daemon : nil)
+    }
+
+    /// Writes `<runtime>/status.json` and the systemd status line.
+    func publish(running: Bool = true) {
+        let json = statusJSON(running: running)
         try? AtomicFile.write(Data((JSONWriter.write(json) + "\n").utf8), to: "\(config.directories.runtime)/status.json", mode: 0o600)
         if running { notifier.status(statusLine()) }
     }
@@ -310,12 +345,17 @@ public final class NodeDaemon: @unchecked Sendable {
         ((try? services.tasks.active()) ?? []).first { states.contains($0.state) }?.schedid
     }
 
-    static func first(_ a: Task<Attempt, Never>, _ b: Task<Void, Never>) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { _ = await a.value }
-            group.addTask { await b.value }
-            await group.next()
-            group.cancelAll()
+    /// Returns when `task` has finished or after `seconds`, whichever comes first; the task
+    /// goes on either way.
+    static func wait(for task: Task<Attempt, Never>, atMost seconds: Double) async {
+        let finished = ResultBox<Bool>()
+        Task {
+            _ = await task.value
+            finished.set(true)
+        }
+        let deadline = NodeServices.monotonic() + seconds
+        while finished.value == nil && NodeServices.monotonic() < deadline {
+            try? await Task.sleep(nanoseconds: 100_000_000)
         }
     }
 }

@@ -8,10 +8,12 @@ import MarvinCore
 public struct HookRunner: Sendable {
     let config: NodeConfig
     let logger: Logger
+    let metrics: NodeMetrics?
 
-    public init(config: NodeConfig, logger: Logger) {
+    public init(config: NodeConfig, logger: Logger, metrics: NodeMetrics? = nil) {
         self.config = config
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// What one phase needs beyond the node's configuration.
@@ -111,6 +113,7 @@ public struct HookRunner: Sendable {
             }
             outcome.hooksRun += 1
             let seconds = Date().timeIntervalSince(started)
+            metrics?.hook(phase: phase.rawValue, exitCode: code, duration: .milliseconds(Int64(seconds * 1000)))
             logger.info("hook \(name) phase \(phase.rawValue) exit \(code) after \(String(format: "%.1f", seconds)) s")
             context.output("hook \(name) exited with code \(code)\(code == 124 ? " (timeout after \(timeout) s)" : "")")
             if phase == .preStart { outcome.devices += devices(in: outputFile, output: context.output) }

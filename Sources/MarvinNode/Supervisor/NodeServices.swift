@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MarvinCore
 
 /// What every part of the supervisor works with: configuration, durable state, the runtime
 /// and the helpers around a run. Built once by the daemon.
@@ -12,6 +13,7 @@ public struct NodeServices: Sendable {
     public let hooks: HookRunner
     public let results: ResultsStorage
     public let logger: Logger
+    public let metrics: NodeMetrics
 
     public init(config: NodeConfig, store: NodeStateStore, runtime: any TaskRuntime, logger: Logger) {
         self.config = config
@@ -19,7 +21,8 @@ public struct NodeServices: Sendable {
         outbox = Outbox(store: store)
         facts = NodeFacts(store: store)
         self.runtime = runtime
-        hooks = HookRunner(config: config, logger: logger)
+        metrics = NodeMetrics()
+        hooks = HookRunner(config: config, logger: logger, metrics: metrics)
         results = ResultsStorage(config: config)
         self.logger = logger
     }
@@ -43,6 +46,19 @@ public struct NodeServices: Sendable {
     public var nodeIDFile: String { "\(config.directories.runtime)/nodeid" }
     /// `/var/lib/marvind/logs/<schedid>`.
     public func earlyLogDirectory(_ schedid: String) -> String { "\(config.directories.work)/logs/\(schedid)" }
+
+    /// The context of a node phase (`boot`, `network`): the tasks on stdin, no options (§11.4).
+    public func nodeHookContext(_ phase: HookPhase) -> HookRunner.Context {
+        let active = (try? tasks.active()) ?? []
+        let listed: [JSONValue] = active.map {
+            ["schedid": .string($0.schedid), "state": .string($0.state.rawValue), "start": .int($0.start), "stop": .int($0.stop)]
+        }
+        let running = active.contains { [.preparing, .running, .stopping].contains($0.state) }
+        let logger = self.logger
+        return HookRunner.Context(environment: ["MARVIN_TASK_RUNNING": running ? "1" : "0"],
+                                  input: ["phase": .string(phase.rawValue), "nodeid": .string(config.nodeID), "tasks": .array(listed)],
+                                  redaction: Redaction(options: [:]), schedid: nil) { line in logger.debug("\(line)") }
+    }
 
     public static func now() -> Double { Date().timeIntervalSince1970 }
 

@@ -18,8 +18,6 @@ public actor NodeSupervisor {
     public private(set) var idle = false
     /// No runner starts before the wall clock can be trusted (§5.9).
     public private(set) var clockVerified = false
-    public private(set) var startDeviations: [Double] = []
-    public private(set) var stopDeviations: [Double] = []
     private var reportHandler: (@Sendable (_ final: Bool) -> Void)?
     private var changeHandler: (@Sendable () -> Void)?
 
@@ -89,6 +87,7 @@ public actor NodeSupervisor {
             applied = try services.tasks.apply(step, to: schedid, now: Int64(now), at: now, expecting: expecting, event: Self.name(event))
         } catch {
             logger.error("task \(schedid): state database write failing: \(error)")
+            services.metrics.stateWriteError()
             return false
         }
         guard applied else { return false }
@@ -142,8 +141,8 @@ public actor NodeSupervisor {
         changeHandler?()
     }
 
-    func recordStartDeviation(_ seconds: Double) { startDeviations.append(seconds) }
-    func recordStopDeviation(_ seconds: Double) { stopDeviations.append(seconds) }
+    func recordStartDeviation(_ seconds: Double) { services.metrics.startDeviation(seconds) }
+    func recordStopDeviation(_ seconds: Double) { services.metrics.stopDeviation(seconds) }
 
     // MARK: - Heartbeat answers (§4.3)
 

@@ -88,6 +88,7 @@ extension TaskRunner {
             await wakeup.wait(until: nil, longest: 1)
         }
         let image: PreparedImage
+        let pullStarted = ContinuousClock.now
         do {
             defer { Task { await supervisor.releasePull(schedid) } }
             if await supervisor.occupant != nil && !config.deploy.duringExperiment {
@@ -95,8 +96,10 @@ extension TaskRunner {
             }
             image = try await services.runtime.prepare(task, log: log)
         } catch {
+            if services.runtime.kind == "docker" { services.metrics.pull(ok: false, bytes: 0, duration: ContinuousClock.now - pullStarted) }
             return .failure(error)
         }
+        if services.runtime.kind == "docker" { services.metrics.pull(ok: true, bytes: image.deploymentBytes, duration: ContinuousClock.now - pullStarted) }
         background.cancel()
         if config.deploy.checkStorageQuota && image.deploymentBytes > options.storage {
             await services.runtime.removeImage(for: task)

@@ -95,6 +95,8 @@ extension TaskRunner {
         log.write(.start, "run \(counter) created (\(services.runtime.kind)); guid \(guid)")
         let runEnvironment = ["MARVIN_GUID": guid, "MARVIN_START_COUNTER": String(counter), "MARVIN_RESTART": restart ? "1" : "0"]
 
+        // The network context is refreshed right before the pre-start hooks (§11.2).
+        _ = await services.hooks.run(.network, context: services.nodeHookContext(.network))
         let preStart = await interruptible(while: .preparing) { [self] in
             await runHooks(.preStart, record, log: .start, extra: runEnvironment)
         }

@@ -8,16 +8,18 @@ public actor OutboxCourier {
     let outbox: Outbox
     let client: ControllerClient
     let logger: Logger
+    let metrics: NodeMetrics?
     public private(set) var online = false
     private var flushing = false
     private var again = false
     /// The idle period (§7.4): nothing leaves the node.
     private var isSuspended: @Sendable () async -> Bool = { false }
 
-    public init(outbox: Outbox, client: ControllerClient, logger: Logger) {
+    public init(outbox: Outbox, client: ControllerClient, logger: Logger, metrics: NodeMetrics? = nil) {
         self.outbox = outbox
         self.client = client
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func setOnline(_ value: Bool) { online = value }
@@ -55,6 +57,12 @@ public actor OutboxCourier {
                     logger.error("outbox: cannot record a delivery: \(error)")
                     return
                 }
+                let result = switch outcome {
+                case .delivered: "delivered"
+                case .dropped: "dropped"
+                case .retry: "retry"
+                }
+                metrics?.reportDelivered(kind: entry.kind, result: result)
                 switch outcome {
                 case .delivered:
                     logger.info("task \(entry.schedid): \(entry.kind) report delivered")

@@ -1,5 +1,6 @@
 import CMarvinSpawn
 import Foundation
+import Glibc
 
 /// A program marvind runs (hooks, the `process` runtime, mkfs and mount): an argument vector,
 /// never a shell line built from task data (node-runtime §1.4); its own session and process
@@ -17,9 +18,9 @@ public final class ChildProcess: @unchecked Sendable {
 
     public enum Output: Sendable {
         case null
-        /// Appended to this file (created 0600), stdout and stderr together.
+        /// Appended to this file (created 0600).
         case file(String)
-        /// Each line of stdout and stderr, as it arrives; lines over 4096 bytes are split.
+        /// Each line, as it arrives; lines over 4096 bytes are split.
         case lines(@Sendable (String) -> Void)
     }
 
@@ -27,43 +28,35 @@ public final class ChildProcess: @unchecked Sendable {
         public let description: String
     }
 
-    /// Starts `executable` (an absolute path) with `arguments` (without argv[0]).
-    public init(executable: String, arguments: [String] = [], environment: [String: String], directory: String? = nil, input: Input = .null, output: Output = .null) throws {
+    /// Starts `executable` (an absolute path) with `arguments` (without argv[0]). stderr goes
+    /// where `errors` says, or with stdout when it is nil.
+    public init(executable: String, arguments: [String] = [], environment: [String: String], directory: String? = nil, input: Input = .null,
+                output: Output = .null, errors: Output? = nil) throws {
         var inputFDs: (read: Int32, write: Int32) = (-1, -1)
-        var outputFDs: (read: Int32, write: Int32) = (-1, -1)
         var closeAfterSpawn: [Int32] = []
         defer { closeAfterSpawn.forEach { _ = close($0) } }
 
         switch input {
         case .null:
-            inputFDs.read = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            inputFDs.read = Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC)
         case .data:
             var fds: [Int32] = [0, 0]
             guard marvin_pipe(&fds) == 0 else { throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
             inputFDs = (fds[0], fds[1])
         }
         closeAfterSpawn.append(inputFDs.read)
-        switch output {
-        case .null:
-            outputFDs.write = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        case .file(let path):
-            outputFDs.write = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            guard outputFDs.write >= 0 else { throw SpawnError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
-        case .lines:
-            var fds: [Int32] = [0, 0]
-            guard marvin_pipe(&fds) == 0 else { throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
-            outputFDs = (fds[0], fds[1])
-        }
+        let outputFDs = try Self.open(output)
         closeAfterSpawn.append(outputFDs.write)
+        let errorFDs = try errors.map(Self.open) ?? (read: -1, write: outputFDs.write)
+        if errors != nil { closeAfterSpawn.append(errorFDs.write) }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var error: Int32 = 0
-        let spawned = marvin_spawn(executable, argv, envp, directory, inputFDs.read, outputFDs.write, outputFDs.write, &error)
+        let spawned = marvin_spawn(executable, argv, envp, directory, inputFDs.read, outputFDs.write, errorFDs.write, &error)
         guard spawned > 0 else {
-            if inputFDs.write >= 0 { close(inputFDs.write) }
-            if outputFDs.read >= 0 { close(outputFDs.read) }
+            for fd in [inputFDs.write, outputFDs.read, errorFDs.read] where fd >= 0 { close(fd) }
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(error)))")
         }
         pid = spawned
@@ -88,6 +81,10 @@ public final class ChildProcess: @unchecked Sendable {
             let fd = outputFDs.read
             Thread.detachNewThread { Self.readLines(fd, handler) }
         }
+        if case .lines(let handler)? = errors {
+            let fd = errorFDs.read
+            Thread.detachNewThread { Self.readLines(fd, handler) }
+        }
         let pid = spawned
         Thread.detachNewThread { [self] in
             var raw: Int32 = 0
@@ -98,13 +95,49 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// The descriptors for one output: the child's end, and ours for `.lines`.
+    private static func open(_ output: Output) throws -> (read: Int32, write: Int32) {
+        switch output {
+        case .null:
+            return (-1, Glibc.open("/dev/null", O_WRONLY | O_CLOEXEC))
+        case .file(let path):
+            let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw SpawnError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+            return (-1, fd)
+        case .lines:
+            var fds: [Int32] = [0, 0]
+            guard marvin_pipe(&fds) == 0 else { throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
+            return (fds[0], fds[1])
+        }
+    }
+
+    /// Blocks the calling thread until the child has ended (for synchronous callers; it needs
+    /// no other thread of the caller's to make progress).
+    public func waitBlocking() -> Int32 {
+        lock.lock()
+        if let status {
+            lock.unlock()
+            return status
+        }
+        let done = DispatchSemaphore(value: 0)
+        blockedWaiters.append(done)
+        lock.unlock()
+        done.wait()
+        return lock.withLock { status ?? -1 }
+    }
+
+    private var blockedWaiters: [DispatchSemaphore] = []
+
     private func finish(_ code: Int32) {
         lock.lock()
         status = code
         let pending = waiters
+        let blocked = blockedWaiters
         waiters = []
+        blockedWaiters = []
         lock.unlock()
         pending.forEach { $0.resume(returning: code) }
+        blocked.forEach { $0.signal() }
     }
 
     /// The exit code (128 + signal number when killed by a signal).

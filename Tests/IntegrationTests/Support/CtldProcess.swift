@@ -1,4 +1,5 @@
 import Foundation
+import MarvinNode
 
 /// The real marvinctld binary, run as a separate process on its own configuration and
 /// database in a temporary directory.
@@ -7,7 +8,7 @@ final class CtldProcess {
     let binary: String
     let port: Int
     let configPath: String
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
 
     init(directory: URL, yaml: String = "") throws {
         self.directory = directory
@@ -49,7 +50,7 @@ final class CtldProcess {
 final class NginxProcess {
     let directory: URL
     let port: Int
-    private var process: Process?
+    private var process: ChildProcess?
 
     init(directory: URL, backendPort: Int, pki: TestPKI, proxyBind: String? = nil) throws {
         self.directory = directory

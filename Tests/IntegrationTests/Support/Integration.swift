@@ -1,4 +1,5 @@
 import Foundation
+import MarvinNode
 import Testing
 
 /// Integration tests use real programs. They may skip when a program is missing, unless
@@ -72,64 +73,42 @@ struct ProgramResult: Sendable {
 }
 
 /// Runs programs to completion, or starts them in the background and stops them by PID.
+/// Spawned with marvind's own `ChildProcess` (posix_spawn): Foundation's `Process.run()` on
+/// Linux crashed now and then when tests spawned programs in parallel.
 enum Program {
-    /// Foundation's `Process.run()` on Linux is not safe to call from several threads at once
-    /// (it has crashed copying its arguments while another test spawned a program), so spawns
-    /// take turns; the programs themselves still run side by side.
-    private static let spawnLock = NSLock()
-
-    private static func spawn(_ process: Process) throws {
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
-        try process.run()
-    }
-
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProgramResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try spawn(process)
-        // Read before waiting, so a chatty program cannot block on a full pipe.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProgramResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("program-\(UUID().uuidString)").path
+        defer {
+            unlink(base + ".out")
+            unlink(base + ".err")
+        }
+        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+                                     output: .file(base + ".out"), errors: .file(base + ".err"))
+        let status = child.waitBlocking()
+        func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return ProgramResult(status: status, stdout: read(base + ".out"), stderr: read(base + ".err"))
     }
 
     /// Starts a long-running program with its output in `log`.
-    static func start(_ executable: String, _ arguments: [String], log: URL, environment: [String: String]? = nil) throws -> Process {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        try spawn(process)
-        return process
+    static func start(_ executable: String, _ arguments: [String], log: URL, environment: [String: String]? = nil) throws -> ChildProcess {
+        try ChildProcess(executable: executable, arguments: arguments,
+                         environment: ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 }, output: .file(log.path))
     }
 
-    /// SIGTERM, then wait up to `seconds`; SIGKILL if it is still there. Returns the exit status.
+    /// SIGTERM, then wait up to `seconds`; SIGKILL if it is still there. Returns the exit status
+    /// (nil when it had to be killed).
     @discardableResult
-    static func stop(_ process: Process, seconds: Double = 10) -> Int32? {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, SIGTERM)
+    static func stop(_ process: ChildProcess, seconds: Double = 10) -> Int32? {
+        if let code = process.exitCode { return code }
+        kill(process.pid, SIGTERM)
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        while process.exitCode == nil, Date() < deadline { usleep(20_000) }
+        if process.exitCode == nil {
+            kill(process.pid, SIGKILL)
+            _ = process.waitBlocking()
             return nil
         }
-        return process.terminationStatus
+        return process.exitCode
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MarvinCore
+import MarvinNode
 
 /// A real marvinctld over mTLS, one node (48) and an experimenter (alice), and a marvind for
 /// that node on the `process` runtime with everything under one temporary directory: the
@@ -12,7 +13,7 @@ final class NodeTestbed {
     let node: (cert: String, key: String)
     let alice: (cert: String, key: String)
     let marvind: String
-    var daemon: Process?
+    var daemon: ChildProcess?
     var configPath: String { path("marvind.yaml") }
 
     init(_ name: String, ctldPolicy: String = "lead_time: 1\n  asap_slack: 0\n  min_runtime: 5\n  padding: 0") throws {
@@ -95,8 +96,8 @@ final class NodeTestbed {
     /// SIGKILL, as a crash.
     func killDaemon() {
         guard let daemon else { return }
-        kill(daemon.processIdentifier, SIGKILL)
-        daemon.waitUntilExit()
+        kill(daemon.pid, SIGKILL)
+        _ = daemon.waitBlocking()
         self.daemon = nil
     }
 
