@@ -247,6 +247,30 @@ struct NodeDaemonTests {
         #expect(bed.result(tooLate, "started-at") == nil, "no run")
     }
 
+    /// Scenario 102: one experiment at a time. Shared (passive) tasks A and B do not block the
+    /// ctld from placing overlapping tasks; on the node B waits for A, says so once, and starts
+    /// right after A's cleanup; C, whose stop comes too soon for that, fails.
+    @Test func scenario102_oneExperimentAtATime() async throws {
+        let bed = try NodeTestbed("node-overlap")
+        defer { bed.close() }
+        try bed.program("exp-long", Self.longRun)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(25)
+        let a = try #require(try bed.submit(script: "exp-long", start: start, stop: start + 20, options: ["shared": 1]).tasks.first)
+        let b = try #require(try bed.submit(script: "exp-long", start: start + 8, stop: start + 40, options: ["shared": 1]).tasks.first)
+        let c = try #require(try bed.submit(script: "exp-long", start: start + 12, stop: start + 24).tasks.first)
+        #expect(try await bed.waitForStatus(b, ["delayed; currently running another experiment"], seconds: 50) == "delayed; currently running another experiment",
+                "\(bed.daemonLog)")
+        #expect(try await bed.waitForStatus(a, ["stopped"], seconds: 40) == "stopped", "\(bed.daemonLog)")
+        #expect(try await bed.waitForStatus(c, ["failed"], seconds: 30) == "failed; node busy with another experiment until stop time", "\(bed.daemonLog)")
+        #expect(try await bed.waitForStatus(b, ["stopped", "failed", "finished"], seconds: 40) == "stopped", "\(bed.daemonLog)")
+        let aEnded = try #require(bed.result(a, "term-at").flatMap(Double.init))
+        let bStarted = try #require(bed.result(b, "started-at").flatMap(Double.init))
+        #expect(bStarted >= aEnded && bStarted <= aEnded + 3, "B starts right after A: \(bStarted - aEnded) s")
+        #expect(bed.result(c, "started-at") == nil)
+        #expect(bed.daemonLog.components(separatedBy: "task \(b): status queued: delayed; currently running another experiment").count == 2, "said once")
+    }
+
     /// Scenario 26: the maintenance flag delays deploys (and heartbeats carry it); clearing it
     /// lets the task deploy at the next retry.
     @Test func scenario026_maintenanceFlagDelaysDeploys() async throws {

@@ -26,10 +26,9 @@ struct SystemdUnitTests {
         try? FileManager.default.removeItem(atPath: inRoot("/usr/bin/marvind"))
         try FileManager.default.copyItem(atPath: binary, toPath: inRoot("/usr/bin/marvind"))
         try? FileManager.default.removeItem(atPath: inRoot("/var/lib/marvind"))
-        let name = (directory.path as NSString).lastPathComponent
         let config: JSONValue = [
             "id": 48, "rest-server": "https://127.0.0.1:9/v1",
-            "ssl": ["cert": .string("/marvin-test/\(name)/node48.crt"), "key": .string("/marvin-test/\(name)/node48.key"), "ca": .string("/marvin-test/\(name)/ca.crt")],
+            "ssl": ["cert": "/marvin-test/node48.crt", "key": "/marvin-test/node48.key", "ca": "/marvin-test/ca.crt"],
             "status_directory": "/var/lib/marvind/results", "config_directory": "/var/lib/marvind/config",
             "runtime": ["container": "process", "process_directory": "/var/lib/marvind/programs"],
             "results": ["mode": "directory"], "network": ["required": false], "local_api": ["enabled": false],
@@ -44,7 +43,7 @@ struct SystemdUnitTests {
             After=marvind.service
             [Service]
             Type=oneshot
-            ExecStart=/bin/sh -c 'systemctl show -p ActiveState -p StatusText -p WatchdogUSec -p NotifyAccess marvind > /marvin-test/\(name)/probe.txt; /usr/bin/marvind status --json --config /etc/marvind.conf > /marvin-test/\(name)/status.json; systemctl poweroff'
+            ExecStart=/bin/sh -c 'systemctl show -p ActiveState -p StatusText -p WatchdogUSec -p NotifyAccess marvind > /marvin-test/probe.txt; /usr/bin/marvind status --json --config /etc/marvind.conf > /marvin-test/status.json; journalctl -u marvind --no-pager -n 40 > /marvin-test/journal.txt; systemctl poweroff'
             [Install]
             WantedBy=multi-user.target
             """, "/etc/systemd/system/marvin-probe.service")
@@ -65,9 +64,10 @@ struct SystemdUnitTests {
         // The debug binary finds the Swift runtime through its RUNPATH into the toolchain.
         let swiftRoot = "/opt/swift"
         let boot = try Program.run("/usr/bin/timeout", ["120", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network",
-                                                        "--bind-ro=\(swiftRoot)", "--bind=\(directory.deletingLastPathComponent().path):/marvin-test"])
+                                                        "--bind-ro=\(swiftRoot)", "--bind=\(directory.path):/marvin-test"])
         let probe = (try? String(contentsOf: directory.appendingPathComponent("probe.txt"), encoding: .utf8)) ?? ""
-        #expect(probe.contains("ActiveState=active"), "\(probe)\n\(boot.stdout.suffix(3000))")
+        let journal = (try? String(contentsOf: directory.appendingPathComponent("journal.txt"), encoding: .utf8)) ?? ""
+        #expect(probe.contains("ActiveState=active"), "\(probe)\njournal:\n\(journal)\nconsole:\n\(boot.stdout.suffix(2000))")
         #expect(probe.contains("WatchdogUSec=1min"), "\(probe)")
         #expect(probe.contains("StatusText=idle; next task 1001"), "\(probe)")
         let status = try? JSONParser.parse(String(contentsOf: directory.appendingPathComponent("status.json"), encoding: .utf8))

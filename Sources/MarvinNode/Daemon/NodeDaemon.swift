@@ -77,6 +77,7 @@ public final class NodeDaemon: @unchecked Sendable {
     /// Runs until SIGTERM or SIGINT; the exit code.
     public func run() async -> Int32 {
         logger.info("marvind \(MarvinNodeVersion.version) starting for node \(config.nodeID) with the \(services.runtime.kind) runtime")
+        let signals = SignalWatch([SIGTERM, SIGINT, SIGHUP])
         let courier = self.courier
         let supervisor = self.supervisor
         await courier.suspend { await supervisor.idle }
@@ -97,7 +98,6 @@ public final class NodeDaemon: @unchecked Sendable {
         let loop = Task { await heartbeatLoop() }
         let liveness = Task { await livenessLoop() }
         let network = Task { await networkLoop() }
-        let signals = SignalWatch([SIGTERM, SIGINT, SIGHUP])
         let signal = await signals.next { [logger] in logger.info("SIGHUP: the log file is reopened at every write") }
         logger.info("signal \(signal): shutting down; runs keep going and are adopted at the next start")
         notifier.stopping()
@@ -123,9 +123,12 @@ public final class NodeDaemon: @unchecked Sendable {
         try? await Task.sleep(nanoseconds: UInt64(Double.random(in: 0...min(5, Double(config.heartbeat.period))) * 1e9))
         let recovery = Task { await heartbeat(timeout: 10) }
         await Self.wait(for: recovery, atMost: 10)
+        // Ready once recovery is done; a clock still being verified does not hold readiness
+        // (it may take `timing.clock_wait`, longer than systemd waits for a start).
+        if let clockRecovery { await Self.wait(for: clockRecovery, atMost: 5) }
+        notifier.ready(status: statusLine())
         await clockRecovery?.value
         await supervisor.startRunners()
-        notifier.ready(status: statusLine())
         await identityCheck()
         var outcome = await recovery.value
         while !Task.isCancelled {
@@ -347,7 +350,7 @@ public final class NodeDaemon: @unchecked Sendable {
 
     /// Returns when `task` has finished or after `seconds`, whichever comes first; the task
     /// goes on either way.
-    static func wait(for task: Task<Attempt, Never>, atMost seconds: Double) async {
+    static func wait<Success: Sendable>(for task: Task<Success, Never>, atMost seconds: Double) async {
         let finished = ResultBox<Bool>()
         Task {
             _ = await task.value

@@ -2,7 +2,7 @@ import Foundation
 import MarvinCore
 
 /// Deploy (node-runtime §6): pull, results filesystem, config file, deploy hooks; delayed
-/// outcomes wait for their retry time; the deploy deadline ends every attempt.
+/// outcomes wait for their retry time; the deploy deadline cancels a pull or a wait for one.
 extension TaskRunner {
     func deploy(_ record: TaskStore.Record, timers: TaskTimers) async {
         let deadline = Double(timers.deployDeadline)
@@ -11,7 +11,9 @@ extension TaskRunner {
             return
         }
         if record.state == .delayed {
-            if let retry = record.retryAt, now < Double(retry) {
+            // Code 105 waits for the node, not for a clock (§6.8).
+            let nodeFreed = record.substep == "wait_node" ? await supervisor.occupant == nil : false
+            if let retry = record.retryAt, now < Double(retry), !nodeFreed {
                 await wakeup.wait(until: min(Double(retry), deadline), longest: 1)
                 return
             }
@@ -44,7 +46,8 @@ extension TaskRunner {
             let retry = StatusTexts.deploy(code: failure.code).retry
             if retry {
                 let attempts = record.deployAttempts + 1
-                set([.retryAt: Int64(now) + retryDelay(code: failure.code, attempts: attempts), .deployAttempts: attempts])
+                set([.retryAt: Int64(now) + retryDelay(code: failure.code, attempts: attempts), .deployAttempts: attempts,
+                     .substep: failure.code == 105 ? "wait_node" : nil])
             }
             if !retry { ensureLogsDirectory() }
             await transition(.deployFinished(code: failure.code), from: .deploying)
@@ -52,15 +55,11 @@ extension TaskRunner {
     }
 
     /// §6.8: code 100 doubles from `retry_initial` up to `retry_max`; 101 and 103 retry every
-    /// `retry_initial`; 105 as soon as the node is free (checked each second).
+    /// `retry_initial`; 105 also when the occupying task has finished its cleanup.
     func retryDelay(code: Int, attempts: Int) -> Int64 {
-        switch code {
-        case 100:
-            let factor = Int64(1) << Int64(min(max(attempts - 1, 0), 20))
-            return min(config.deploy.retryInitial.multipliedReportingOverflow(by: factor).partialValue, config.deploy.retryMax)
-        case 105: return 1
-        default: return config.deploy.retryInitial
-        }
+        guard code == 100 else { return config.deploy.retryInitial }
+        let factor = Int64(1) << Int64(min(max(attempts - 1, 0), 20))
+        return min(config.deploy.retryInitial.multipliedReportingOverflow(by: factor).partialValue, config.deploy.retryMax)
     }
 
     /// One attempt, each sub-step recorded before it runs (§6.1).

@@ -26,10 +26,15 @@ extension TaskRunner {
     // MARK: - preparing
 
     func prepareAndStart(_ record: TaskStore.Record, timers: TaskTimers) async {
-        // One experiment at a time (§5.10).
+        // One experiment at a time (§5.10): a task that waited for the node and can no longer
+        // run long enough fails without taking it.
+        if waitingForNode && !timers.allowsStart(at: Int64(now)) {
+            await transition(.nodeOccupied, from: .preparing)
+            return
+        }
         guard await supervisor.occupy(schedid) else {
-            // Reported once; then only the deadline can change anything while the node is busy.
-            if !waitingForNode || !timers.allowsStart(at: Int64(now)) {
+            // Reported once; then only the deadline above can change anything.
+            if !waitingForNode {
                 waitingForNode = true
                 await transition(.nodeOccupied, from: .preparing)
             }
