@@ -20,9 +20,11 @@ struct ProxyIdentityTests {
         #expect(added.status == 0, "\(added.stderr)")
         try ctld.start()
         defer { ctld.stop() }
+        let curl = try Curl()
+        // The backend first: nginx answers 502 until it listens, and 502 counts as answering.
+        try curl.waitUntilAnswering("http://127.0.0.1:\(ctld.port)/version")
         let nginx = try NginxProcess(directory: directory.appendingPathComponent("nginx"), backendPort: ctld.port, pki: pki, proxyBind: "127.0.0.2")
         defer { nginx.stop() }
-        let curl = try Curl()
         let front = "https://localhost:\(nginx.port)"
         try curl.waitUntilAnswering("\(front)/version", caFile: pki.caCertificate)
 

@@ -16,16 +16,18 @@ struct SystemdUnitTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let pki = try TestPKI(directory: directory)
         let node = try pki.issue("node48", subject: "/CN=node48")
-        func inRoot(_ path: String) -> String { "\(rootfs)\(path)" }
-        func put(_ text: String, _ path: String, mode: mode_t = 0o644) throws {
-            try FileManager.default.createDirectory(atPath: (inRoot(path) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: inRoot(path), atomically: true, encoding: .utf8)
-            chmod(inRoot(path), mode)
+        // Everything the test brings is bound into the shared tree, never written into it.
+        let root = directory.appendingPathComponent("root").path
+        func put(_ text: String, _ name: String, mode: mode_t = 0o644) throws -> String {
+            let path = "\(root)/\(name)"
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, mode)
+            return path
         }
-        let binary = try Integration.productPath("marvind")
-        try? FileManager.default.removeItem(atPath: inRoot("/usr/bin/marvind"))
-        try FileManager.default.copyItem(atPath: binary, toPath: inRoot("/usr/bin/marvind"))
-        try? FileManager.default.removeItem(atPath: inRoot("/var/lib/marvind"))
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let binary = "\(root)/marvind"
+        try FileManager.default.copyItem(atPath: try Integration.productPath("marvind"), toPath: binary)
         let config: JSONValue = [
             "id": 48, "rest-server": "https://127.0.0.1:9/v1",
             "ssl": ["cert": "/marvin-test/node48.crt", "key": "/marvin-test/node48.key", "ca": "/marvin-test/ca.crt"],
@@ -34,10 +36,9 @@ struct SystemdUnitTests {
             "results": ["mode": "directory"], "network": ["required": false], "local_api": ["enabled": false],
             "observability": ["listen": ""], "hooks": ["directories": []], "development": true,
         ]
-        try put(JSONWriter.write(config), "/etc/marvind.conf", mode: 0o600)
-        let unit = try String(contentsOf: Integration.repositoryRoot.appendingPathComponent("units/marvind.service"), encoding: .utf8)
-        try put(unit, "/etc/systemd/system/marvind.service")
-        try put("""
+        let configFile = try put(JSONWriter.write(config), "marvind.conf", mode: 0o600)
+        let unit = try put(String(contentsOf: Integration.repositoryRoot.appendingPathComponent("units/marvind.service"), encoding: .utf8), "marvind.service")
+        let probeUnit = try put("""
             [Unit]
             Description=marvind probe
             After=marvind.service
@@ -46,15 +47,16 @@ struct SystemdUnitTests {
             ExecStart=/bin/sh -c 'systemctl show -p ActiveState -p StatusText -p WatchdogUSec -p NotifyAccess marvind > /marvin-test/probe.txt; /usr/bin/marvind status --json --config /etc/marvind.conf > /marvin-test/status.json; journalctl -u marvind --no-pager -n 40 > /marvin-test/journal.txt; systemctl poweroff'
             [Install]
             WantedBy=multi-user.target
-            """, "/etc/systemd/system/marvin-probe.service")
+            """, "marvin-probe.service")
+        let wants = "\(root)/wants"
+        try FileManager.default.createDirectory(atPath: wants, withIntermediateDirectories: true)
         for unitName in ["marvind.service", "marvin-probe.service"] {
-            let link = inRoot("/etc/systemd/system/multi-user.target.wants/\(unitName)")
-            try FileManager.default.createDirectory(atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try? FileManager.default.removeItem(atPath: link)
-            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/etc/systemd/system/\(unitName)")
+            try FileManager.default.createSymbolicLink(atPath: "\(wants)/\(unitName)", withDestinationPath: "/etc/systemd/system/\(unitName)")
         }
         // Two known tasks waiting in the state database.
-        let store = try NodeStateStore(path: inRoot("/var/lib/marvind/marvind.db"))
+        let state = directory.appendingPathComponent("state").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = try NodeStateStore(path: "\(state)/marvind.db")
         let tasks = TaskStore(store: store)
         let now = Int64(Date().timeIntervalSince1970)
         for id in ["1001", "1002"] {
@@ -63,11 +65,16 @@ struct SystemdUnitTests {
 
         // The debug binary finds the Swift runtime through its RUNPATH into the toolchain.
         let swiftRoot = "/opt/swift"
-        let boot = try Program.run("/usr/bin/timeout", ["120", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network",
-                                                        "--bind-ro=\(swiftRoot)", "--bind=\(directory.path):/marvin-test"])
+        let boot = try Program.run("/usr/bin/timeout", [
+            "120", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network", "--volatile=state",
+            "--bind-ro=\(swiftRoot)", "--bind-ro=\(binary):/usr/bin/marvind", "--bind-ro=\(configFile):/etc/marvind.conf",
+            "--bind-ro=\(unit):/etc/systemd/system/marvind.service", "--bind-ro=\(probeUnit):/etc/systemd/system/marvin-probe.service",
+            "--bind-ro=\(wants):/etc/systemd/system/multi-user.target.wants", "--bind=\(state):/var/lib/marvind",
+            "--bind=\(directory.path):/marvin-test",
+        ])
         let probe = (try? String(contentsOf: directory.appendingPathComponent("probe.txt"), encoding: .utf8)) ?? ""
         let journal = (try? String(contentsOf: directory.appendingPathComponent("journal.txt"), encoding: .utf8)) ?? ""
-        #expect(probe.contains("ActiveState=active"), "\(probe)\njournal:\n\(journal)\nconsole:\n\(boot.stdout.suffix(2000))")
+        #expect(probe.contains("ActiveState=active"), "\(probe)\njournal:\n\(journal)\nconsole:\n\(boot.stdout.suffix(2000))\n\(boot.stderr.suffix(1000))")
         #expect(probe.contains("WatchdogUSec=1min"), "\(probe)")
         #expect(probe.contains("StatusText=idle; next task 1001"), "\(probe)")
         let status = try? JSONParser.parse(String(contentsOf: directory.appendingPathComponent("status.json"), encoding: .utf8))

@@ -70,6 +70,6 @@ import Testing
         let started = Date()
         let slow = await Self.runner(["\(base)/slow"], timeout: 1).run(.preStart, context: context)
         #expect(slow.code == 124)
-        #expect(Date().timeIntervalSince(started) < 10, "SIGKILL follows SIGTERM after 5 s")
+        #expect(Date().timeIntervalSince(started) < 25, "SIGKILL follows SIGTERM after 5 s, long before the hook's 30 s sleep ends")
     }
 }

@@ -24,6 +24,7 @@ public final class NodeDaemon: @unchecked Sendable {
     var logger: Logger { services.logger }
     private let viewLock = NSLock()
     private var clockRecovery: Task<Void, Never>?
+    private var lastStatusLine = ""
     private var view = NodeStatusView.Daemon()
 
     /// Reads everything the daemon needs; prints the problem and returns the exit code when
@@ -341,7 +342,14 @@ public final class NodeDaemon: @unchecked Sendable {
     func publish(running: Bool = true) {
         let json = statusJSON(running: running)
         try? AtomicFile.write(Data((JSONWriter.write(json) + "\n").utf8), to: "\(config.directories.runtime)/status.json", mode: 0o600)
-        if running { notifier.status(statusLine()) }
+        // systemd hears of the status line only when it changes.
+        let line = statusLine()
+        if running && viewLock.withLock({ () -> Bool in
+            defer { lastStatusLine = line }
+            return lastStatusLine != line
+        }) {
+            notifier.status(line)
+        }
     }
 
     private func active(in states: Set<TaskState>) -> String? {

@@ -32,6 +32,10 @@ public struct ResultsStorage: Sendable {
             throw RuntimeFailure(code: 1, "cannot create \(statusDirectory)")
         }
         guard isLoop else {
+            // F = 0 in directory mode, but the reserve still holds (§6.4).
+            if let free = Self.freeBytes(statusDirectory), free < config.deploy.minFreeBytes {
+                throw RuntimeFailure(code: 101, "\(free) bytes free for results")
+            }
             if !FileManager.default.fileExists(atPath: directory) {
                 guard mkdir(directory, 0o755) == 0 else { throw RuntimeFailure(code: errno == ENOSPC ? 101 : 1, "cannot create \(directory)") }
             }

@@ -256,9 +256,10 @@ public final class DockerRuntime: TaskRuntime, Sendable {
     }
 
     public func followOutput(_ runID: String, into log: ContainerLog) async {
-        let since = log.position.flatMap { DockerTime($0) }
-        var demux = LogDemultiplexer()
         while !Task.isCancelled {
+            // From the last line written: after a marvind restart or a dropped stream alike.
+            let since = log.position.flatMap { DockerTime($0) }
+            var demux = LogDemultiplexer()
             do {
                 try await engine.stream(.GET, "/containers/\(runID)/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=\(since?.unix ?? "0")",
                                         timeout: .hours(24 * 30)) { chunk in
