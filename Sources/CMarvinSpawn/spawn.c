@@ -22,6 +22,9 @@ pid_t marvin_spawn(const char *path, char *const argv[], char *const envp[], con
     posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
     if (dir != NULL) posix_spawn_file_actions_addchdir_np(&actions, dir);
+    // Nothing else of the parent's leaks into the child: not the state database, not sockets,
+    // and not a file another thread is writing (which would make executing it fail, ETXTBSY).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     // The parent may block signals (test runners block SIGTERM); children must not inherit that.
     sigemptyset(&empty);
     sigfillset(&all);

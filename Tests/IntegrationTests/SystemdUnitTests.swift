@@ -26,8 +26,9 @@ struct SystemdUnitTests {
             return path
         }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let binary = "\(root)/marvind"
-        try FileManager.default.copyItem(atPath: try Integration.productPath("marvind"), toPath: binary)
+        // The built binary itself: a fresh copy could still be open for writing in a child that
+        // another test spawned meanwhile, and exec would fail with ETXTBSY.
+        let binary = try Integration.productPath("marvind")
         let config: JSONValue = [
             "id": 48, "rest-server": "https://127.0.0.1:9/v1",
             "ssl": ["cert": "/marvin-test/node48.crt", "key": "/marvin-test/node48.key", "ca": "/marvin-test/ca.crt"],
