@@ -8,16 +8,17 @@ import Testing
 /// container names are `monroe-<schedid>` on the one shared engine.
 @Suite(.enabled(if: DockerTestbed.enabled), .serialized)
 struct DockerNodeTests {
-    static func testbed(_ name: String) throws -> NodeTestbed {
+    /// A node on the Docker runtime with loop-mounted results; `overrides` are merged in last.
+    static func testbed(_ name: String, overrides: JSONValue = [:]) throws -> NodeTestbed {
         let docker = try DockerTestbed.require()
         let bed = try NodeTestbed(name)
-        try bed.writeConfig([
+        try bed.writeConfig(NodeTestbed.merge([
             "runtime": ["container": "docker"],
             "docker": ["socket": .string(docker.socket)],
             "results": ["mode": "loop"],
             "network": ["required": false, "container_mode": "none"],
             "deploy": ["retry_initial": 2, "min_free_bytes": 1_000_000],
-        ])
+        ], overrides))
         return bed
     }
 
@@ -117,13 +118,8 @@ struct DockerNodeTests {
     /// marvind killed with SIGKILL during that stop and restarted repeats the stop, reports
     /// `stopped` exactly once and leaves no container.
     @Test func scenario072_089_killDuringStop() async throws {
-        let bed = try Self.testbed("docker-stop")
+        let bed = try Self.testbed("docker-stop", overrides: ["timing": ["stop_grace_period": 6]])
         defer { bed.close() }
-        try bed.writeConfig([
-            "runtime": ["container": "docker"], "docker": ["socket": .string(try DockerTestbed.require().socket)],
-            "results": ["mode": "loop"], "network": ["required": false, "container_mode": "none"],
-            "deploy": ["retry_initial": 2, "min_free_bytes": 1_000_000], "timing": ["stop_grace_period": 6],
-        ])
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
         let stop = start + 6

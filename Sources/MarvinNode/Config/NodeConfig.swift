@@ -1,3 +1,4 @@
+import Foundation
 import MarvinCore
 
 /// marvind's configuration (§2.3), with the documented defaults. Read by `NodeConfig.read`.
@@ -216,6 +217,14 @@ public struct NodeConfig: Sendable {
     }
 
     public struct Maintenance: Sendable {
+        /// The maintenance flag or the development flag file contains `1` (§4.2, §14.1).
+        public var maintenanceFlag: Bool { Self.isSet(flagFile) || developmentFlag }
+        public var developmentFlag: Bool { Self.isSet(developmentFlagFile) }
+
+        static func isSet(_ path: String) -> Bool {
+            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        }
+
         public var flagFile = "/monroe/maintenance/enabled"
         public var reasonFile = "/monroe/maintenance/reason"
         public var developmentFlagFile = "/monroe/development/enabled"

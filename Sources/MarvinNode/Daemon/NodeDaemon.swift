@@ -117,7 +117,7 @@ public final class NodeDaemon: @unchecked Sendable {
     // MARK: - Heartbeats
 
     func heartbeatLoop() async {
-        var schedule = HeartbeatSchedule(period: config.heartbeat.period, jitter: config.heartbeat.jitter, backoffMax: config.heartbeat.backoffMax)
+        let schedule = HeartbeatSchedule(period: config.heartbeat.period, jitter: config.heartbeat.jitter, backoffMax: config.heartbeat.backoffMax)
         var generator = SystemRandomNumberGenerator()
         // The recovery heartbeat (§4.1 step 6): aborts and cancels learned while the node was
         // down are known before anything starts; it delays start decisions by at most 10 s.
@@ -146,7 +146,6 @@ public final class NodeDaemon: @unchecked Sendable {
             // The idle period sends nothing (§7.4).
             while await supervisor.idle, !Task.isCancelled { try? await Task.sleep(nanoseconds: 200_000_000) }
             outcome = await heartbeat(timeout: nil)
-            schedule = HeartbeatSchedule(period: config.heartbeat.period, jitter: config.heartbeat.jitter, backoffMax: config.heartbeat.backoffMax)
         }
     }
 

@@ -12,11 +12,8 @@ public enum NodeStatusCommand {
         }
         let store = try NodeStateStore(path: config.directories.stateDatabase)
         let services = (tasks: TaskStore(store: store), outbox: Outbox(store: store))
-        let flags = [config.maintenance.flagFile, config.maintenance.developmentFlagFile].map {
-            (try? String(contentsOfFile: $0, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
-        }
         let json = NodeStatusView.build(config: config, configPath: configPath, tasks: services.tasks, outbox: services.outbox,
-                                        maintenance: flags.contains(true), development: flags[1], daemon: nil)
+                                        maintenance: config.maintenance.maintenanceFlag, development: config.maintenance.developmentFlag, daemon: nil)
         return (json, false)
     }
 

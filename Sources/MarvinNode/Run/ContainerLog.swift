@@ -47,11 +47,7 @@ public final class ContainerLog: @unchecked Sendable {
 
     /// `2026-12-01T10:15:00.123456789Z` for a line read now.
     public static func timestamp(_ now: timespec = ContainerLog.now()) -> String {
-        var seconds = time_t(now.tv_sec)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, now.tv_nsec)
+        PhaseLog.rfc3339(seconds: Int64(now.tv_sec), fraction: Int64(now.tv_nsec), digits: 9)
     }
 
     public static func now() -> timespec {

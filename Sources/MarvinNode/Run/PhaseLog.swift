@@ -59,12 +59,19 @@ public final class PhaseLog: @unchecked Sendable {
     /// `2026-12-01T10:15:00.123Z`, formatted without ICU (it would stay mapped for good).
     public static func timestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(milliseconds / 1000)
+        return rfc3339(seconds: milliseconds / 1000, fraction: milliseconds % 1000, digits: 3)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.<fraction with digits>Z` in UTC.
+    static func rfc3339(seconds: Int64, fraction: Int64, digits: Int) -> String {
+        var time = time_t(seconds)
         var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let fraction = String(milliseconds % 1000)
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))."
-            + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+        gmtime_r(&time, &parts)
+        func pad(_ value: some BinaryInteger, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(fraction, digits))Z"
     }
 }

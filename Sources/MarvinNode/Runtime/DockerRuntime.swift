@@ -244,8 +244,11 @@ public final class DockerRuntime: TaskRuntime, Sendable {
                 if error.status == 404 { return nil }
                 // Engine restarting: look again shortly.
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
-                if case .exited(let code, _) = await state(runID) { return code }
-                if await state(runID) == .gone { return nil }
+                switch await state(runID) {
+                case .exited(let code, _): return code
+                case .gone: return nil
+                case .running, .created: continue
+                }
             }
         }
         return nil

@@ -172,17 +172,23 @@ public final class TaskStore: Sendable {
 }
 
 extension StopReason {
-    /// How the reason is kept in the state database.
-    var stored: String {
+    /// The reason's name (§9.1): `container.stat`, `MARVIN_STOP_REASON`, logs.
+    var name: String {
         switch self {
         case .timer: return "timer"
         case .exited: return "exited"
         case .aborted: return "aborted"
-        case .traffic(let interface, let netns): return "traffic\t\(interface)\t\(netns)"
+        case .traffic: return "traffic"
         case .storage: return "storage"
         case .nodeDown: return "node-down"
         case .noRestart: return "no-restart"
         }
+    }
+
+    /// How the reason is kept in the state database: the name, and the interface for a quota.
+    var stored: String {
+        if case .traffic(let interface, let netns) = self { return "traffic\t\(interface)\t\(netns)" }
+        return name
     }
 
     init?(stored: String) {

@@ -28,14 +28,12 @@ public struct NodeServices: Sendable {
     }
 
     /// `1` in the maintenance or the development flag file (§4.2, §14.1).
-    public var maintenanceFlag: Bool {
-        [config.maintenance.flagFile, config.maintenance.developmentFlagFile].contains { path in
-            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
-        }
-    }
+    public var maintenanceFlag: Bool { config.maintenance.maintenanceFlag }
+    public var developmentFlag: Bool { config.maintenance.developmentFlag }
 
-    public var developmentFlag: Bool {
-        (try? String(contentsOfFile: config.maintenance.developmentFlagFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    /// A task's options checked for this node and its runtime (§6.2).
+    public func options(_ record: TaskStore.Record, script: String? = nil) -> Result<DeploymentOptions, DeploymentOptions.Refusal> {
+        DeploymentOptions.validate(record.privateOptions, script: script ?? record.script, config: config, processRuntime: runtime.kind == "process")
     }
 
     /// `<config_directory>/<schedid>.conf`.

@@ -35,8 +35,7 @@ extension NodeSupervisor {
             transition(record.schedid, .stop(at < Double(record.stop) ? .exited : .timer), expecting: .running)
         case .gone, .created:
             let stopPassed = Double(record.stop) <= now
-            let restart = (try? DeploymentOptions.validate(record.privateOptions, script: record.script, config: services.config,
-                                                           processRuntime: services.runtime.kind == "process").get())?.restart ?? true
+            let restart = (try? services.options(record).get())?.restart ?? true
             if !stopPassed && restart { try? services.tasks.set(record.schedid, [.restartPending: true]) }
             logger.warning("task \(record.schedid): run lost while marvind was down (stop \(stopPassed ? "passed" : "ahead"), restart \(restart))")
             transition(record.schedid, .runLost(stopPassed: stopPassed, restart: restart), expecting: .running)

@@ -65,7 +65,7 @@ extension TaskRunner {
     /// One attempt, each sub-step recorded before it runs (§6.1).
     func deployOnce(_ record: TaskStore.Record, started: Double) async -> Result<PreparedImage, RuntimeFailure> {
         guard let script = record.script,
-              case .success(let options) = DeploymentOptions.validate(record.privateOptions, script: script, config: config, processRuntime: services.runtime.kind == "process") else {
+              case .success(let options) = services.options(record, script: script) else {
             return .failure(RuntimeFailure(code: 1, "options no longer valid"))
         }
         if services.maintenanceFlag { return .failure(RuntimeFailure(code: 103, "maintenance or development flag set")) }

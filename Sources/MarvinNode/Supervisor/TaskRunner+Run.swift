@@ -49,7 +49,7 @@ extension TaskRunner {
             return
         }
         guard let imageID = record.imageID, let script = record.script,
-              case .success(let options) = DeploymentOptions.validate(record.privateOptions, script: script, config: config, processRuntime: services.runtime.kind == "process") else {
+              case .success(let options) = services.options(record, script: script) else {
             await startFailed(12, "the task has no deployed image")
             return
         }
@@ -197,7 +197,7 @@ extension TaskRunner {
             return
         }
         if config.results.mode == "directory", shouldCheckStorage(),
-           case .success(let options) = DeploymentOptions.validate(record.privateOptions, script: record.script, config: config, processRuntime: services.runtime.kind == "process"),
+           case .success(let options) = services.options(record),
            services.results.usedBytes(schedid) > options.storage {
             log.write(.start, "results exceed the storage of \(options.storage) bytes; stopping")
             await transition(.stop(.storage), from: .running)
@@ -216,7 +216,7 @@ extension TaskRunner {
                 let signalled = now
                 set([.stopSignalAt: signalled])
                 if reason == .timer { await supervisor.recordStopDeviation(signalled - Double(record.stop)) }
-                logger.info("task \(schedid): stopping (\(reason.stored)), \(Int(((signalled - Double(record.stop)) * 1000).rounded())) ms from the stop time")
+                logger.info("task \(schedid): stopping (\(reason.name)), \(Int(((signalled - Double(record.stop)) * 1000).rounded())) ms from the stop time")
             }
             await services.runtime.stop(runID, grace: config.timing.stopGracePeriod)
             let code = await services.runtime.waitForExit(runID)
@@ -239,7 +239,7 @@ extension TaskRunner {
     func writeContainerStat(_ record: TaskStore.Record, status: String?, reason: StopReason, exitCode: Int32?) {
         let stat: JSONValue = [
             "deployment": .int(record.deploymentBytes), "results": .int(record.resultsBytes), "interfaces": [:],
-            "status": JSONValue(status), "stop_reason": .string(reason.stored.split(separator: "\t").first.map(String.init) ?? ""),
+            "status": JSONValue(status), "stop_reason": .string(reason.name),
             "exit_code": exitCode.map { .int(Int64($0)) } ?? .null, "oom_killed": false,
             "results_full": .bool(services.results.isFull(schedid)), "log_lines_dropped": .int(Int64(followerDropped)),
             "started_at": record.startedAt.map { .double($0) } ?? .null, "ended_at": .double(record.exitedAt ?? now),
@@ -254,9 +254,8 @@ extension TaskRunner {
     func clean(_ record: TaskStore.Record) async {
         ensureLogsDirectory()
         log.write(.cleanup, "cleanup started")
-        let reasonName = record.stopReason.map { $0.stored.split(separator: "\t").first.map(String.init) ?? "" } ?? ""
         _ = await runHooks(.postStop, record, log: .cleanup, extra: [
-            "MARVIN_STATUS": record.finalStatus ?? "", "MARVIN_STOP_REASON": reasonName,
+            "MARVIN_STATUS": record.finalStatus ?? "", "MARVIN_STOP_REASON": record.stopReason?.name ?? "",
             "MARVIN_EXIT_CODE": record.exitCode.map(String.init) ?? "", "MARVIN_GUID": record.guid ?? "",
             "MARVIN_START_COUNTER": String(record.startCounter), "MARVIN_RESTART": "0",
         ])

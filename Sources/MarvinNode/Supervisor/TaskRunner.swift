@@ -103,8 +103,7 @@ public final class TaskRunner: @unchecked Sendable {
     }
 
     func hookContext(_ record: TaskStore.Record, phase: PhaseLog.Phase, extra: [String: String] = [:]) -> HookRunner.Context {
-        let options = DeploymentOptions.validate(record.privateOptions, script: record.script, config: config, processRuntime: services.runtime.kind == "process")
-        let valid = try? options.get()
+        let valid = try? services.options(record).get()
         var environment = [
             "MARVIN_SCHEDID": schedid,
             "MARVIN_EXPID": String(record.expID),
@@ -230,7 +229,7 @@ public final class TaskRunner: @unchecked Sendable {
         if script.contains("|") {
             invalid = StatusTexts.invalidOption("script")
         } else {
-            switch DeploymentOptions.validate(record.privateOptions, script: script, config: config, processRuntime: services.runtime.kind == "process") {
+            switch services.options(record, script: script) {
             case .success: invalid = nil
             case .failure(let refusal): invalid = refusal.statusText
             }
