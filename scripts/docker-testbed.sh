@@ -3,33 +3,59 @@
 #   docker-testbed.sh start DIR   starts dockerd (own socket, no iptables, no bridge) and a
 #                                 registry on a free port, pushes the test experiment image,
 #                                 and prints the variables the tests read;
+#   docker-testbed.sh restart-engine DIR
+#                                 stops dockerd as a service manager would and starts it
+#                                 again (scenario 94); its containers end with it;
 #   docker-testbed.sh stop DIR    stops both by PID and removes DIR.
 # Needs root and the packages docker.io, docker-registry and busybox-static.
 set -euo pipefail
 command=$1
 dir=$2
 
-stop() {
-  for name in registry dockerd; do
-    if [ -f "$dir/$name.pid" ]; then
-      pid=$(cat "$dir/$name.pid")
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
+socket="$dir/docker.sock"
+
+stop_pid() {
+  if [ -f "$dir/$1.pid" ]; then
+    pid=$(cat "$dir/$1.pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    # dockerd gives its containers 10 s to stop.
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
+start_engine() {
+  dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid.engine" --host "unix://$socket" \
+    --iptables=false --ip-masq=false --bridge=none >>"$dir/dockerd.log" 2>&1 &
+  echo $! > "$dir/dockerd.pid"
+}
+
+wait_for_engine() {
+  for _ in $(seq 1 100); do
+    curl -sf --unix-socket "$socket" http://localhost/_ping >/dev/null 2>&1 && return 0
+    sleep 0.1
   done
+  cat "$dir/dockerd.log" >&2
+  return 1
+}
+
+stop() {
+  for name in registry dockerd; do stop_pid "$name"; done
   # Mounts the engine left behind, deepest first.
   grep -o " $dir[^ ]*" /proc/self/mountinfo | sort -r | while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
   rm -rf "$dir"
 }
 
 if [ "$command" = stop ]; then stop; exit 0; fi
+if [ "$command" = restart-engine ]; then
+  stop_pid dockerd
+  start_engine
+  wait_for_engine
+  exit 0
+fi
 
 mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/proc" "$dir/rootfs/sys" "$dir/rootfs/dev" "$dir/rootfs/tmp" "$dir/registry-data"
-socket="$dir/docker.sock"
-dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid.engine" --host "unix://$socket" \
-  --iptables=false --ip-masq=false --bridge=none >"$dir/dockerd.log" 2>&1 &
-echo $! > "$dir/dockerd.pid"
+start_engine
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > "$dir/registry.yml" <<YAML
 version: 0.1
@@ -45,7 +71,7 @@ for _ in $(seq 1 100); do
   curl -sf --unix-socket "$socket" http://localhost/_ping >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
   sleep 0.1
 done
-curl -sf --unix-socket "$socket" http://localhost/_ping >/dev/null || { cat "$dir/dockerd.log" >&2; exit 1; }
+wait_for_engine
 
 # The experiment image: busybox and a script that behaves as its options say.
 cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
@@ -57,6 +83,7 @@ cat > "$dir/rootfs/experiment.sh" <<'SH'
 # Copies what the node gives it, prints on both streams, then ends as its options say:
 # "mode":"exit3" exits 3, "mode":"long" runs until SIGTERM (and writes `term`), "mode":"stubborn"
 # ignores SIGTERM and runs until killed, else exits 0.
+cat /monroe/config >/dev/null && echo "config-readable"
 cp /monroe/config /monroe/results/config-copy.json
 cat /nodeid > /monroe/results/nodeid-copy
 echo "out-1"
@@ -76,9 +103,30 @@ sleep 1
 exit 0
 SH
 chmod 755 "$dir/rootfs/experiment.sh"
+printf '#!/bin/sh\necho never\n' > "$dir/rootfs/noexec.sh"
+chmod 644 "$dir/rootfs/noexec.sh"
 export DOCKER_HOST="unix://$socket"
 tar -C "$dir/rootfs" -cf "$dir/rootfs.tar" .
-docker import -c 'CMD ["/experiment.sh"]' "$dir/rootfs.tar" "127.0.0.1:$port/marvin/experiment:1" >/dev/null
-docker push "127.0.0.1:$port/marvin/experiment:1" >/dev/null
-docker rmi -f "127.0.0.1:$port/marvin/experiment:1" >/dev/null
+# The same files with another user or command: experiment-user:1234 and :nobody (scenario 49),
+# experiment-cmd:missing and :noexec (scenario 53).
+image() {
+  name=$1; shift
+  changes=()
+  for change in "$@"; do changes+=(-c "$change"); done
+  docker import "${changes[@]}" "$dir/rootfs.tar" "127.0.0.1:$port/marvin/$name" >/dev/null
+  docker push "127.0.0.1:$port/marvin/$name" >/dev/null
+  docker rmi -f "127.0.0.1:$port/marvin/$name" >/dev/null
+}
+image experiment:1 'CMD ["/experiment.sh"]'
+image experiment-user:1234 'CMD ["/experiment.sh"]' 'USER 1234'
+image experiment-user:nobody 'CMD ["/experiment.sh"]' 'USER nobody'
+image experiment-cmd:missing 'CMD ["/nonexistent"]'
+image experiment-cmd:noexec 'CMD ["/noexec.sh"]'
+# experiment-big:1 has a layer of its own with 3 MB that do not compress (scenario 25).
+mkdir -p "$dir/big"
+head -c 3000000 /dev/urandom > "$dir/big/ballast"
+tar -C "$dir/big" -cf "$dir/big.tar" .
+docker import -c 'CMD ["/bin/sh"]' "$dir/big.tar" "127.0.0.1:$port/marvin/experiment-big:1" >/dev/null
+docker push "127.0.0.1:$port/marvin/experiment-big:1" >/dev/null
+docker rmi -f "127.0.0.1:$port/marvin/experiment-big:1" >/dev/null
 echo "export MARVIN_TEST_DOCKER_SOCKET=$socket MARVIN_TEST_REGISTRY=127.0.0.1:$port"

@@ -9,7 +9,7 @@ struct Marvind: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marvind",
         abstract: "The Marvin node supervisor.",
-        subcommands: [Run.self, CheckConfig.self, Status.self, Version.self])
+        subcommands: [Run.self, CheckConfig.self, Status.self, EmergencyStopCommand.self, Version.self])
 }
 
 /// `marvind run [--config PATH]`: the daemon. Exit 0 after a clean shutdown, 1 on a fatal
@@ -38,19 +38,37 @@ struct Status: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        guard let file = try? NodeConfigFile(path: config) else {
-            FileHandle.standardError.write(Data("\(config): cannot read the configuration file\n".utf8))
-            throw ExitCode(2)
-        }
-        let reading = file.read()
-        guard reading.isValid else {
-            for problem in reading.problems { FileHandle.standardError.write(Data("\(problem.rendered(file: config))\n".utf8)) }
-            throw ExitCode(1)
-        }
-        let view = try NodeStatusCommand.view(config: reading.config, configPath: config)
+        let view = try NodeStatusCommand.view(config: validConfiguration(config), configPath: config)
         print(json ? JSONWriter.write(view.json) : NodeStatusCommand.text(view.json))
         if !view.running { throw ExitCode(3) }
     }
+}
+
+/// `marvind emergency-stop <schedid>`: the backup stop unit's command (§8.5). Exit 0 always.
+struct EmergencyStopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "emergency-stop", abstract: "Stop a task's run past its stop time (backup stop unit).")
+
+    @Option(help: "The configuration file.") var config = NodeConfigFile.defaultPath
+    @Argument(help: "The task's schedid.") var schedid: String
+
+    func run() async throws {
+        guard let configuration = try? validConfiguration(config) else { return }
+        for line in await EmergencyStop.run(schedid: schedid, config: configuration) { print(line) }
+    }
+}
+
+/// The configuration, or its problems on stderr and exit 2 (unreadable) or 1 (invalid).
+func validConfiguration(_ path: String) throws -> NodeConfig {
+    guard let file = try? NodeConfigFile(path: path) else {
+        FileHandle.standardError.write(Data("\(path): cannot read the configuration file\n".utf8))
+        throw ExitCode(2)
+    }
+    let reading = file.read()
+    guard reading.isValid else {
+        for problem in reading.problems { FileHandle.standardError.write(Data("\(problem.rendered(file: path))\n".utf8)) }
+        throw ExitCode(1)
+    }
+    return reading.config
 }
 
 /// `marvind check-config [PATH]`: every problem on its own line, `configuration OK` when valid.
@@ -93,7 +111,7 @@ func runAsync<Command: AsyncParsableCommand>(_ command: Command) async throws {
 func arguments() -> [String] {
     let given = Array(CommandLine.arguments.dropFirst())
     guard let first = given.first else { return ["run"] }
-    let commands = ["run", "check-config", "status", "version", "help"]
+    let commands = ["run", "check-config", "status", "emergency-stop", "version", "help"]
     if !first.hasPrefix("-") && !commands.contains(first) { return ["run", "--config", first] + given.dropFirst() }
     return given
 }

@@ -10,6 +10,7 @@ import Testing
 extension DockerNodeTests {
     @Test func pullTagsTheImageAndCountsDownloadedLayers() async throws {
         let docker = try DockerTestbed.require()
+        try DockerTestbed.reset()
         var config = NodeConfig()
         config.docker.socket = docker.socket
         config.deploy.minFreeBytes = 1_000_000

@@ -84,7 +84,7 @@ struct NodeDaemonTests {
         // The task is done once the ctld has every report, and `marvind status` says so.
         var state: String?
         for _ in 0..<40 {
-            let status = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
+            let status = try await Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
             state = (try? JSONParser.parse(status.stdout))?["tasks"]?.arrayValue?.first?["state"]?.stringValue
             if state == "done" { break }
             try await Task.sleep(nanoseconds: 500_000_000)
@@ -108,7 +108,7 @@ struct NodeDaemonTests {
             #expect(!text.contains("SECRET-SSH-1") && !text.contains("SECRET-ID-3"))
         }
         #expect(bed.stopDaemon() == 0, "SIGTERM ends marvind cleanly")
-        let down = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
+        let down = try await Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
         #expect(down.status == 3, "scenario 125: exit 3 without the daemon")
         #expect((try? JSONParser.parse(down.stdout))?["daemon"] == "not running")
     }
@@ -150,6 +150,89 @@ struct NodeDaemonTests {
         #expect(log.components(separatedBy: "status queued: started").count == 2 && log.components(separatedBy: "status queued: stopped").count == 2)
         let report = try bed.curl.request("\(bed.api)/schedules/\(schedid)", certificate: bed.alice, caFile: bed.pki.caCertificate).json?["report"]
         #expect(report?["deployment"] != nil, "the traffic report arrived: \(String(describing: report))")
+    }
+
+    /// Scenario 93 on the process runtime (the unit itself runs under systemd in
+    /// SystemdUnitTests): `marvind emergency-stop` asks the daemon first; with the daemon hung
+    /// it waits 5 s, does nothing before `stop + backup_stop_delay`, then kills the run and
+    /// leaves the marker, and the restarted daemon reports `stopped` once.
+    @Test func scenario093_emergencyStopWhileTheDaemonHangs() async throws {
+        let bed = try NodeTestbed("node-emergency")
+        defer { bed.close() }
+        try bed.writeConfig(["timing": ["backup_stop_delay": 2]])
+        try bed.program("exp-long", "echo $$ > \"$MONROE_RESULTS/pid\"\n" + Self.longRun)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(15)
+        let stop = start + 10
+        let schedid = try #require(try bed.submit(script: "exp-long", start: start, stop: stop).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["started"], seconds: 30) == "started", "\(bed.daemonLog)")
+        let emergencyStop = { try await Program.run(bed.marvind, ["emergency-stop", "--config", bed.configPath, schedid]) }
+
+        let answered = try await emergencyStop()
+        #expect(answered.status == 0 && answered.stdout.contains("marvind answered (200): task \(schedid) stops at \(stop); not yet"), "\(answered)")
+        let daemon = try #require(bed.daemon)
+        kill(daemon.pid, SIGSTOP)
+        let early = try await emergencyStop()
+        #expect(early.status == 0 && early.stdout.contains("did not answer") && early.stdout.contains("not yet; nothing done"), "\(early)")
+        let pid = try #require(bed.result(schedid, "pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        #expect(Self.isAlive(pid), "the run goes on before its backup stop")
+
+        await NodeTestbed.sleep(until: Double(stop + 2) + 0.5)
+        let late = try await emergencyStop()
+        #expect(late.status == 0 && late.stdout.contains("killed run"), "\(late)")
+        #expect(!Self.isAlive(pid), "the run was killed")
+        let marker = bed.path("work/emergency/\(schedid)")
+        #expect(FileManager.default.fileExists(atPath: marker))
+
+        bed.killDaemon()
+        try bed.startDaemon()
+        #expect(try await bed.waitForStatus(schedid, ["stopped", "failed"], seconds: 40) == "stopped", "\(bed.daemonLog)")
+        #expect(await bed.waitForLog("syncing -> done", seconds: 30), "\(bed.daemonLog)")
+        #expect(bed.daemonLog.contains("the backup stop unit ended the run while marvind was down"))
+        #expect(!FileManager.default.fileExists(atPath: marker), "the marker goes at cleanup")
+        let unknown = try await Program.run(bed.marvind, ["emergency-stop", "--config", bed.configPath, "../1"])
+        #expect(unknown.status == 0 && unknown.stdout.contains("is not a task id"), "\(unknown)")
+    }
+
+    /// A process that is neither gone nor a zombie.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+
+    /// Scenario 50: the maintenance flag set before the pre-start fails a deployed task at
+    /// `start − prestart_lead`; set by a deploy hook that ends after the start, the task is
+    /// `deployed` and then fails as started into maintenance.
+    @Test func scenario050_maintenanceAtStart() async throws {
+        let bed = try NodeTestbed("node-maintenance-start")
+        defer { bed.close() }
+        let flag = bed.path("flags/maintenance")
+        try FileManager.default.createDirectory(atPath: bed.path("flags"), withIntermediateDirectories: true)
+        try bed.program("exp-ok", Self.experiment)
+        try bed.program("deploy.d/10-late", """
+            grep -q '"hook":"late"' "$MARVIN_CONFIG" || exit 0
+            while [ "$(date +%s)" -lt $((MARVIN_START + 2)) ]; do sleep 0.2; done
+            echo 1 > \(flag)
+            """, in: "hooks")
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let onTime = try #require(try bed.submit(script: "exp-ok", start: start, stop: start + 10).tasks.first)
+        #expect(try await bed.waitForStatus(onTime, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
+        try "1\n".write(toFile: flag, atomically: true, encoding: .utf8)
+        #expect(try await bed.waitForStatus(onTime, ["failed", "started", "finished"], seconds: 30) == "failed; node is in maintenance mode.", "\(bed.daemonLog)")
+        let failedSeen = Date().timeIntervalSince1970
+        #expect(abs(failedSeen - Double(start - 3)) <= 1.5, "failed \(failedSeen - Double(start)) s from the start")
+        #expect(bed.result(onTime, "started-at") == nil, "no run")
+
+        try "0\n".write(toFile: flag, atomically: true, encoding: .utf8)
+        let lateStart = NodeTestbed.inSeconds(20)
+        let late = try #require(try bed.submit(script: "exp-ok", start: lateStart, stop: lateStart + 30, options: ["hook": "late"]).tasks.first)
+        #expect(try await bed.waitForStatus(late, ["failed", "started"], seconds: 40) == "failed; started into maintenance mode.", "\(bed.daemonLog)")
+        // `deployed` comes first (the ctld keeps only the latest status).
+        let log = bed.daemonLog
+        let deployed = try #require(log.range(of: "task \(late): status queued: deployed"), "\(log)")
+        #expect(log[deployed.upperBound...].contains("task \(late): status queued: failed; started into maintenance mode."))
+        #expect(bed.result(late, "started-at") == nil, "no run")
     }
 
     /// Scenario 78 with a process: an abort while the run is going stops it at once and the
@@ -320,14 +403,15 @@ struct NodeDaemonTests {
         object["rest-server"] = nil
         try JSONWriter.write(.object(object)).write(toFile: bad, atomically: true, encoding: .utf8)
         chmod(bad, 0o600)
-        let check = try Program.run(bed.marvind, ["check-config", bad])
+        let check = try await Program.run(bed.marvind, ["check-config", bad])
         #expect(check.status == 1)
         let errors = check.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
         #expect(errors.count == 3, "\(check.stdout)")
         for key in ["heartbeat_period", "heartbeat_periode", "rest-server"] {
             #expect(errors.contains { $0.hasPrefix(bad + ":") && $0.contains(": \(key): error: ") }, "\(key): \(check.stdout)")
         }
-        #expect(try Program.run(bed.marvind, ["run", "--config", bad]).status == 78)
+        let refused = try await Program.run(bed.marvind, ["run", "--config", bad])
+        #expect(refused.status == 78)
 
         try "node48\n".write(toFile: bed.path("nodeid"), atomically: true, encoding: .utf8)
         var config = try String(contentsOfFile: bed.configPath, encoding: .utf8)
@@ -337,12 +421,12 @@ struct NodeDaemonTests {
         let idConfig = bed.path("idfile.yaml")
         try config.write(toFile: idConfig, atomically: true, encoding: .utf8)
         chmod(idConfig, 0o600)
-        let idRun = try Program.run(bed.marvind, ["run", "--config", idConfig])
+        let idRun = try await Program.run(bed.marvind, ["run", "--config", idConfig])
         #expect(idRun.status == 78)
         #expect(idRun.stderr.contains(bed.path("nodeid")), "\(idRun.stderr)")
 
         try await bed.startAndWaitForTheCtld()
-        let second = try Program.run(bed.marvind, ["run", "--config", bed.configPath])
+        let second = try await Program.run(bed.marvind, ["run", "--config", bed.configPath])
         #expect(second.status == 1)
         #expect(second.stderr.contains("another marvind instance is running"))
         #expect(bed.daemon != nil && bed.daemon?.exitCode == nil, "the first instance is unaffected")
@@ -361,7 +445,7 @@ struct NodeDaemonTests {
         try bed.startDaemon()
         let waitingSince = Date()
         #expect(await bed.waitForLog("wall clock implausible"), "\(bed.daemonLog)")
-        let status = try Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
+        let status = try await Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
         #expect((try? JSONParser.parse(status.stdout))?["clock"]?["plausible"] == false, "\(status.stdout)")
         #expect(await bed.waitForLog("ctld knows this node as Node 48"), "heartbeats go on meanwhile")
         let start = NodeTestbed.inSeconds(25)

@@ -24,7 +24,7 @@ struct ShippedHookTests {
 
         let hook = Integration.repositoryRoot.appendingPathComponent("hooks/pre-start.d/10-stop-interfering").path
         // Under its own parent, as under marvind: the test's children are not the daemon's tree.
-        let run = try Program.run("/bin/sh", ["-c", #""$0""#, hook], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "MARVIN_INTERFERING_UNITS": " "])
+        let run = try await Program.run("/bin/sh", ["-c", #""$0""#, hook], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "MARVIN_INTERFERING_UNITS": " "])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("SIGTERM to apt") && run.stdout.contains("SIGTERM to rsync"), "\(run.stdout)")
         for _ in 0..<30 where apt.exitCode == nil || rsync.exitCode == nil { try await Task.sleep(nanoseconds: 100_000_000) }

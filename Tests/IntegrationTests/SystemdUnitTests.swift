@@ -3,49 +3,166 @@ import MarvinCore
 import MarvinNode
 import Testing
 
-/// `units/marvind.service` under real systemd (node-runtime §14.3, scenario 5): a Debian root
-/// filesystem booted with systemd-nspawn, marvind started by its unit with two tasks in the
-/// state database. The unit's start job ends only at READY=1, after recovery; the status line
-/// and the watchdog are live. `scripts/test.sh` prepares the root filesystem.
+/// marvind under real systemd (node-runtime §14.3, §8.5): a Debian root filesystem booted with
+/// systemd-nspawn, marvind started by `units/marvind.service` with tasks in its state database,
+/// and a probe unit that looks at it from inside and powers the machine off. `scripts/test.sh`
+/// prepares the root filesystem.
 @Suite(.enabled(if: Integration.isRequired || ProcessInfo.processInfo.environment["MARVIN_TEST_NSPAWN_ROOTFS"] != nil))
 struct SystemdUnitTests {
+    /// Scenario 5: the unit's start job ends only at READY=1, after recovery; the status line
+    /// and the watchdog are live.
     @Test func scenario005_unitBootsUnderSystemd() async throws {
-        let rootfs = try #require(ProcessInfo.processInfo.environment["MARVIN_TEST_NSPAWN_ROOTFS"], "scripts/test.sh sets MARVIN_TEST_NSPAWN_ROOTFS")
-        let nspawn = try Integration.require("systemd-nspawn")
-        let directory = try Integration.temporaryDirectory("nspawn")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let pki = try TestPKI(directory: directory)
-        let node = try pki.issue("node48", subject: "/CN=node48")
-        // Everything the test brings is bound into the shared tree, never written into it.
-        let root = directory.appendingPathComponent("root").path
-        func put(_ text: String, _ name: String, mode: mode_t = 0o644) throws -> String {
-            let path = "\(root)/\(name)"
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, mode)
-            return path
-        }
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        // The built binary itself: a fresh copy could still be open for writing in a child that
-        // another test spawned meanwhile, and exec would fail with ETXTBSY.
-        let binary = try Integration.productPath("marvind")
-        let config: JSONValue = [
+        let machine = try NspawnNode("nspawn")
+        defer { machine.close() }
+        let now = Int64(Date().timeIntervalSince1970)
+        try machine.addTasks(["1001", "1002"], start: now + 600, stop: now + 900)
+        let boot = try await machine.boot(probe: """
+            systemctl show -p ActiveState -p StatusText -p WatchdogUSec -p NotifyAccess marvind > /marvin-test/probe.txt
+            /usr/bin/marvind status --json --config /etc/marvind.conf > /marvin-test/status.json
+            """)
+        let probe = machine.file("probe.txt")
+        #expect(probe.contains("ActiveState=active"), "\(probe)\n\(boot)")
+        #expect(probe.contains("WatchdogUSec=1min"), "\(probe)")
+        #expect(probe.contains("StatusText=idle; next task 1001"), "\(probe)")
+        let status = try? JSONParser.parse(machine.file("status.json"))
+        #expect(status?["daemon"] == "running")
+        #expect(Set((status?["tasks"]?.arrayValue ?? []).compactMap { $0["schedid"]?.stringValue }) == ["1001", "1002"], "\(String(describing: status))")
+    }
+
+    /// Scenario 93 with a hung daemon (§8.5): the run's transient `marvind-stop-1001.timer`
+    /// exists at `stop + backup_stop_delay`; with marvind stopped by SIGSTOP its service kills
+    /// the run and leaves the marker; marvind, running again, reports `stopped` and removes the
+    /// unit at cleanup.
+    @Test func scenario093_backupStopUnitUnderSystemd() async throws {
+        let machine = try NspawnNode("nspawn-backup", overrides: ["timing": ["backup_stop_delay": 3, "prestart_lead": 3, "idle_period": 0, "late_start_min_runtime": 2]])
+        defer { machine.close() }
+        try machine.program("exp-long", """
+            #!/bin/sh
+            echo $$ > /marvin-test/run.pid
+            while true; do sleep 0.2; done
+            """)
+        let start = Int64(Date().timeIntervalSince1970) + 40
+        let stop = start + 6
+        try machine.addTasks(["1001"], start: start, stop: stop, script: "exp-long")
+        let boot = try await machine.boot(probe: """
+            status() { /usr/bin/marvind status --json --config /etc/marvind.conf; }
+            for i in $(seq 90); do status | grep -q '"state": "running"' && break; sleep 1; done
+            systemctl show -p ActiveState -p TimersCalendar marvind-stop-1001.timer > /marvin-test/timer.txt
+            kill -STOP $(systemctl show -p MainPID --value marvind)
+            for i in $(seq 40); do [ -e /var/lib/marvind/emergency/1001 ] && break; sleep 1; done
+            date +%s > /marvin-test/marker-seen
+            # A zombie (marvind is stopped and cannot reap it) counts as gone.
+            state=$(sed 's/.*) //' /proc/$(cat /marvin-test/run.pid)/stat 2>/dev/null | cut -d' ' -f1)
+            if [ -n "$state" ] && [ "$state" != Z ]; then echo alive; else echo gone; fi > /marvin-test/run-after.txt
+            journalctl -u marvind-stop-1001.service --no-pager > /marvin-test/emergency.txt
+            kill -CONT $(systemctl show -p MainPID --value marvind)
+            for i in $(seq 60); do status | grep -q '"state": "syncing"' && break; sleep 1; done
+            status > /marvin-test/status.json
+            systemctl list-units --all --no-legend 'marvind-stop-*' > /marvin-test/units-after.txt
+            """)
+        let timer = machine.file("timer.txt")
+        #expect(timer.contains("ActiveState=active"), "\(timer)\n\(boot)")
+        #expect(timer.contains(BackupStopUnitCalendar.text(stop + 3)), "\(timer)")
+        let markerSeen = try #require(Int64(machine.file("marker-seen").trimmingCharacters(in: .whitespacesAndNewlines)), "\(boot)")
+        #expect(markerSeen >= stop + 3 && markerSeen <= stop + 3 + 8, "the backup stop \(markerSeen - stop) s after the stop")
+        #expect(machine.file("run-after.txt") == "gone\n", "\(machine.file("emergency.txt"))")
+        #expect(machine.file("emergency.txt").contains("killed run"), "\(machine.file("emergency.txt"))")
+        let status = try? JSONParser.parse(machine.file("status.json"))
+        let task = status?["tasks"]?.arrayValue?.first
+        #expect(task?["last_status"] == "stopped", "\(String(describing: status))\n\(boot)")
+        #expect(machine.file("units-after.txt").isEmpty, "\(machine.file("units-after.txt"))")
+    }
+}
+
+/// The `OnCalendar=` text systemd shows for an instant (`TimersCalendar={ OnCalendar=… ; …}`).
+enum BackupStopUnitCalendar {
+    static func text(_ unix: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return "OnCalendar=\(formatter.string(from: Date(timeIntervalSince1970: Double(unix)))) UTC"
+    }
+}
+
+/// One node machine under systemd-nspawn. Everything the test brings is bound into the shared
+/// root filesystem, never written into it, so tests can boot it side by side.
+final class NspawnNode {
+    let directory: URL
+    let root: String
+    let state: String
+    let store: NodeStateStore
+    let config: JSONValue
+
+    init(_ name: String, overrides: JSONValue = [:]) throws {
+        directory = try Integration.temporaryDirectory(name)
+        root = directory.appendingPathComponent("root").path
+        state = directory.appendingPathComponent("state").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        store = try NodeStateStore(path: "\(state)/marvind.db")
+        config = NodeTestbed.merge([
             "id": 48, "rest-server": "https://127.0.0.1:9/v1",
             "ssl": ["cert": "/marvin-test/node48.crt", "key": "/marvin-test/node48.key", "ca": "/marvin-test/ca.crt"],
             "status_directory": "/var/lib/marvind/results", "config_directory": "/var/lib/marvind/config",
             "runtime": ["container": "process", "process_directory": "/var/lib/marvind/programs"],
             "results": ["mode": "directory"], "network": ["required": false], "local_api": ["enabled": false],
             "observability": ["listen": ""], "hooks": ["directories": []], "development": true,
-        ]
+        ], overrides)
+    }
+
+    func close() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func file(_ name: String) -> String {
+        (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+
+    /// Tasks the node already knows (learned from an earlier heartbeat).
+    func addTasks(_ ids: [String], start: Int64, stop: Int64, script: String = "exp-ok") throws {
+        let tasks = TaskStore(store: store)
+        for id in ids {
+            try tasks.learn(HeartbeatTask(id: id, expID: 77, start: start, stop: stop, status: TaskStatus("deployed"), deploymentOptions: ["script": .string(script)]),
+                            now: Int64(Date().timeIntervalSince1970))
+        }
+    }
+
+    /// A program for the process runtime, in `/var/lib/marvind/programs`.
+    func program(_ name: String, _ text: String) throws {
+        let path = "\(state)/programs/\(name)"
+        try FileManager.default.createDirectory(atPath: "\(state)/programs", withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+    }
+
+    private func put(_ text: String, _ name: String, mode: mode_t = 0o644) throws -> String {
+        let path = "\(root)/\(name)"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, mode)
+        return path
+    }
+
+    /// Boots the machine with marvind and a probe unit running `probe` (shell) after it; the
+    /// probe's files are in `directory`. Returns the console and the marvind journal for messages.
+    func boot(probe: String) async throws -> String {
+        let rootfs = try #require(ProcessInfo.processInfo.environment["MARVIN_TEST_NSPAWN_ROOTFS"], "scripts/test.sh sets MARVIN_TEST_NSPAWN_ROOTFS")
+        let nspawn = try Integration.require("systemd-nspawn")
+        let pki = try TestPKI(directory: directory)
+        _ = try pki.issue("node48", subject: "/CN=node48")
+        // The built binary itself: a fresh copy could still be open for writing in a child that
+        // another test spawned meanwhile, and exec would fail with ETXTBSY.
+        let binary = try Integration.productPath("marvind")
         let configFile = try put(JSONWriter.write(config), "marvind.conf", mode: 0o600)
         let unit = try put(String(contentsOf: Integration.repositoryRoot.appendingPathComponent("units/marvind.service"), encoding: .utf8), "marvind.service")
+        let script = try put("#!/bin/sh\n\(probe)\njournalctl -u marvind --no-pager -n 60 > /marvin-test/journal.txt\nsystemctl poweroff\n", "probe.sh", mode: 0o755)
         let probeUnit = try put("""
             [Unit]
             Description=marvind probe
             After=marvind.service
             [Service]
             Type=oneshot
-            ExecStart=/bin/sh -c 'systemctl show -p ActiveState -p StatusText -p WatchdogUSec -p NotifyAccess marvind > /marvin-test/probe.txt; /usr/bin/marvind status --json --config /etc/marvind.conf > /marvin-test/status.json; journalctl -u marvind --no-pager -n 40 > /marvin-test/journal.txt; systemctl poweroff'
+            ExecStart=/marvin-test/probe.sh
             [Install]
             WantedBy=multi-user.target
             """, "marvin-probe.service")
@@ -54,32 +171,16 @@ struct SystemdUnitTests {
         for unitName in ["marvind.service", "marvin-probe.service"] {
             try FileManager.default.createSymbolicLink(atPath: "\(wants)/\(unitName)", withDestinationPath: "/etc/systemd/system/\(unitName)")
         }
-        // Two known tasks waiting in the state database.
-        let state = directory.appendingPathComponent("state").path
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let store = try NodeStateStore(path: "\(state)/marvind.db")
-        let tasks = TaskStore(store: store)
-        let now = Int64(Date().timeIntervalSince1970)
-        for id in ["1001", "1002"] {
-            try tasks.learn(HeartbeatTask(id: id, expID: 77, start: now + 600, stop: now + 900, status: TaskStatus("deployed"), deploymentOptions: ["script": "exp-ok"]), now: now)
-        }
-
         // The debug binary finds the Swift runtime through its RUNPATH into the toolchain.
         let swiftRoot = "/opt/swift"
-        let boot = try Program.run("/usr/bin/timeout", [
-            "120", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network", "--volatile=state",
+        let boot = try await Program.run("/usr/bin/timeout", [
+            "240", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network", "--volatile=state",
             "--bind-ro=\(swiftRoot)", "--bind-ro=\(binary):/usr/bin/marvind", "--bind-ro=\(configFile):/etc/marvind.conf",
             "--bind-ro=\(unit):/etc/systemd/system/marvind.service", "--bind-ro=\(probeUnit):/etc/systemd/system/marvin-probe.service",
+            "--bind-ro=\(script):/marvin-test/probe.sh",
             "--bind-ro=\(wants):/etc/systemd/system/multi-user.target.wants", "--bind=\(state):/var/lib/marvind",
             "--bind=\(directory.path):/marvin-test",
         ])
-        let probe = (try? String(contentsOf: directory.appendingPathComponent("probe.txt"), encoding: .utf8)) ?? ""
-        let journal = (try? String(contentsOf: directory.appendingPathComponent("journal.txt"), encoding: .utf8)) ?? ""
-        #expect(probe.contains("ActiveState=active"), "\(probe)\njournal:\n\(journal)\nconsole:\n\(boot.stdout.suffix(2000))\n\(boot.stderr.suffix(1000))")
-        #expect(probe.contains("WatchdogUSec=1min"), "\(probe)")
-        #expect(probe.contains("StatusText=idle; next task 1001"), "\(probe)")
-        let status = try? JSONParser.parse(String(contentsOf: directory.appendingPathComponent("status.json"), encoding: .utf8))
-        #expect(status?["daemon"] == "running")
-        #expect(Set((status?["tasks"]?.arrayValue ?? []).compactMap { $0["schedid"]?.stringValue }) == ["1001", "1002"], "\(String(describing: status))")
+        return "journal:\n\(file("journal.txt"))\nconsole:\n\(boot.stdout.suffix(2000))\n\(boot.stderr.suffix(1000))"
     }
 }

@@ -109,7 +109,8 @@ extension NodeConfig {
         if !self.observability.listen.isEmpty, HostPort(self.observability.listen) == nil {
             observability.error("listen", observability.node("listen"), "must be host:port or empty")
         }
-        self.observability.controlSocket = observability.path("control_socket", self.observability.controlSocket)
+        // Like every /run/marvind path, relative to the runtime directory unless set (§2.3).
+        self.observability.controlSocket = observability.path("control_socket", "\(directories.runtime)/control.sock")
         observability.finish()
         let results = top.section("results")
         self.results.mode = results.choice("mode", "loop", ["loop", "directory"])

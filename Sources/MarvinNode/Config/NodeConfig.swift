@@ -63,6 +63,9 @@ public struct NodeConfig: Sendable {
         public var stateRetention: Int64 = 604_800
         public var runtime = "/run/marvind"
         public var work = "/var/lib/marvind"
+
+        /// Left by `marvind emergency-stop` when it killed a run itself (§8.5).
+        public func emergencyMarker(_ schedid: String) -> String { "\(work)/emergency/\(schedid)" }
     }
 
     public struct Log: Sendable {

@@ -61,7 +61,7 @@ public final class NodeDaemon: @unchecked Sendable {
             return fail("\(error)", .fatal)
         }
         let runtime = RuntimeChoice.blocking(config: config, logger: logger)
-        let services = NodeServices(config: config, store: store, runtime: runtime, logger: logger)
+        let services = NodeServices(config: config, configPath: configPath, store: store, runtime: runtime, logger: logger)
         return .success(NodeDaemon(config: config, configPath: configPath, services: services, client: client, lock: lock))
     }
 
@@ -96,6 +96,7 @@ public final class NodeDaemon: @unchecked Sendable {
 
         clockRecovery = recovery
         let observability = await startObservability()
+        let control = await startControlSocket()
         let loop = Task { await heartbeatLoop() }
         let liveness = Task { await livenessLoop() }
         let network = Task { await networkLoop() }
@@ -108,6 +109,7 @@ public final class NodeDaemon: @unchecked Sendable {
         await supervisor.shutdown()
         _ = await loop.value
         await observability?.close()
+        await control?.close()
         try? await client.shutdown()
         await services.runtime.shutdown()
         publish(running: false)
@@ -275,11 +277,12 @@ public final class NodeDaemon: @unchecked Sendable {
     }
 
     /// `observability.listen`: `/status` and `/metrics` (§15.3); a busy port is logged, not fatal.
-    func startObservability() async -> ObservabilityServer? {
+    func startObservability() async -> LocalHTTPServer? {
         guard !config.observability.listen.isEmpty else { return nil }
         do {
-            let server = try await ObservabilityServer(listen: config.observability.listen) { [weak self] path in
+            let server = try await LocalHTTPServer(listen: config.observability.listen) { [weak self] method, path in
                 guard let self else { return (.serviceUnavailable, "text/plain", "shutting down\n") }
+                guard method == .GET else { return (.methodNotAllowed, "text/plain", "method not allowed\n") }
                 switch path {
                 case "/status": return (.ok, "application/json", JSONWriter.write(self.statusJSON()) + "\n")
                 case "/metrics":
@@ -295,6 +298,26 @@ public final class NodeDaemon: @unchecked Sendable {
             return server
         } catch {
             logger.error("observability endpoint \(config.observability.listen) not available: \(error)")
+            return nil
+        }
+    }
+
+    /// `observability.control_socket`: `POST /tasks/<schedid>/emergency-stop` from the backup
+    /// stop unit (§8.5). Without it the backup stop still works, after its 5 s wait.
+    func startControlSocket() async -> LocalHTTPServer? {
+        let path = config.observability.controlSocket
+        do {
+            let server = try await LocalHTTPServer(unixSocket: path) { [weak self] method, path in
+                guard let self else { return (.serviceUnavailable, "text/plain", "shutting down\n") }
+                let parts = path.split(separator: "/")
+                guard parts.count == 3, parts[0] == "tasks", parts[2] == "emergency-stop" else { return (.notFound, "text/plain", "not found\n") }
+                guard method == .POST else { return (.methodNotAllowed, "text/plain", "method not allowed\n") }
+                return (.ok, "text/plain", await self.supervisor.emergencyStop(String(parts[1])) + "\n")
+            }
+            logger.info("control socket on \(path)")
+            return server
+        } catch {
+            logger.error("control socket \(path) not available: \(error)")
             return nil
         }
     }

@@ -29,7 +29,7 @@ public struct NodeStatusView: Sendable {
             return [
                 "schedid": .string(record.schedid), "expid": .int(record.expID), "state": .string(record.state.rawValue),
                 "start": .int(record.start), "stop": .int(record.stop),
-                "last_status": JSONValue(record.finalStatus ?? lastStatus(tasks, record.schedid)),
+                "last_status": JSONValue(record.finalStatus ?? outbox.lastStatus(record.schedid)),
                 "outbox": .int(Int64(pending.filter { $0.schedid == record.schedid }.count)),
                 "next_timer": JSONValue(next?.name), "next_timer_at": JSONValue(next?.at),
                 "results_bytes": .int(ResultsStorage(config: config).usedBytes(record.schedid)),
@@ -60,12 +60,6 @@ public struct NodeStatusView: Sendable {
             "local_api": ["listening": false, "address": .string(config.localAPI.listen)],
             "metadata": ["replaying": false, "file": JSONValue(config.metadata.replayFile), "messages": 0],
         ]
-    }
-
-    static func lastStatus(_ tasks: TaskStore, _ schedid: String) -> String? {
-        try? tasks.store.read { db in
-            try String.fetchOne(db, sql: "SELECT last_status FROM outbox_task WHERE schedid = ?", arguments: [schedid])
-        }
     }
 
     static func nextTimer(_ state: TaskState, _ timers: TaskTimers) -> (name: String, at: Int64)? {

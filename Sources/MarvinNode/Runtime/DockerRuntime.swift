@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MarvinCore
 import NIOCore
+import Synchronization
 
 /// Experiments as Docker containers through the Engine API (node-runtime §6.3–§6.5, §7.5, §8.3,
 /// §9.2): one pull per call with its timeout and disk checks, the image addressed by id and
@@ -12,6 +13,8 @@ public final class DockerRuntime: TaskRuntime, Sendable {
     let engine: DockerEngine
     let config: NodeConfig
     let logger: Logger
+    /// Containers marvind has asked to stop: their `kill` is its own.
+    private let stopsSent = Mutex<Set<String>>([])
 
     public init(config: NodeConfig, logger: Logger) {
         engine = DockerEngine(socket: config.docker.socket)
@@ -95,11 +98,23 @@ public final class DockerRuntime: TaskRuntime, Sendable {
 
     /// Containers of this task: label filter, then an exact name comparison (never a substring, §6.5).
     func containers(of task: RunTask) async -> [String] {
-        let filters = JSONWriter.write(["label": .array([.string("org.monroe.schedid=\(task.schedid)")])], pretty: false)
-        let listed = try? await engine.call(.GET, "/containers/json?all=1&filters=\(DockerEngine.query(filters))").json
+        await listed(schedid: task.schedid, runName: task.runName, running: false).compactMap { $0["Id"]?.stringValue }
+    }
+
+    private func listed(schedid: String, runName: String, running: Bool) async -> [JSONValue] {
+        let filters = JSONWriter.write(["label": .array([.string("org.monroe.schedid=\(schedid)")])], pretty: false)
+        let listed = try? await engine.call(.GET, "/containers/json?all=\(running ? 0 : 1)&filters=\(DockerEngine.query(filters))").json
         return (listed?.arrayValue ?? []).filter { container in
-            (container["Names"]?.arrayValue ?? []).contains { $0.stringValue == "/\(task.runName)" }
-        }.compactMap { $0["Id"]?.stringValue }
+            (container["Names"]?.arrayValue ?? []).contains { $0.stringValue == "/\(runName)" }
+        }
+    }
+
+    /// Running containers of the task, with the stop time of their `org.monroe.stop` label.
+    public func liveRuns(of schedid: String, recorded runID: String?) async -> [(runID: String, stop: Int64?)] {
+        let runName = RunTask(schedid: schedid, expID: 0, script: "", stop: 0).runName
+        return await listed(schedid: schedid, runName: runName, running: true).compactMap { container in
+            container["Id"]?.stringValue.map { ($0, container["Labels"]?["org.monroe.stop"]?.stringValue.flatMap { Int64($0) }) }
+        }
     }
 
     public func create(_ spec: RunSpec) async throws(RuntimeFailure) -> String {
@@ -235,26 +250,66 @@ public final class DockerRuntime: TaskRuntime, Sendable {
         return line.flatMap { Double($0.dropFirst(6)) } ?? 0
     }
 
-    public func waitForExit(_ runID: String) async -> Int32? {
+    public func waitForExit(_ runID: String) async -> RunExit {
+        // Debian's engine runs without live restore: a stopping engine stops its containers and
+        // answers the waits on them before it goes away. A run that ended while the engine did
+        // not answer, or was stopped by someone other than marvind, was lost to an engine
+        // restart, not ended by itself (§5.8, scenario 94).
+        var engineLost = false
         while !Task.isCancelled {
             do {
                 let answer = try await engine.call(.POST, "/containers/\(runID)/wait?condition=not-running", timeout: .hours(24 * 30))
-                return answer.json?["StatusCode"]?.integerValue.map { Int32(truncatingIfNeeded: $0) }
+                let stopSent = stopsSent.withLock { $0.contains(runID) }
+                if !engineLost && !stopSent { engineLost = await wasKilled(runID) }
+                if engineLost && !stopSent { await waitForEngineRestart() }
+                return RunExit(code: answer.json?["StatusCode"]?.integerValue.map { Int32(truncatingIfNeeded: $0) }, lost: engineLost)
             } catch {
-                if error.status == 404 { return nil }
+                if error.status == 404 { return RunExit(code: nil, lost: engineLost) }
+                if error.status == nil { engineLost = true }
                 // Engine restarting: look again shortly.
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
                 switch await state(runID) {
-                case .exited(let code, _): return code
-                case .gone: return nil
+                case .exited(let code, _): return RunExit(code: code, lost: engineLost)
+                case .gone: return RunExit(code: nil, lost: engineLost)
                 case .running, .created: continue
                 }
             }
         }
-        return nil
+        return RunExit(code: nil)
+    }
+
+    /// Whether the engine's event log has a `kill` of the container that marvind did not send,
+    /// asked right after its exit while a stopping engine still answers (no answer: the engine
+    /// is gone already).
+    func wasKilled(_ runID: String) async -> Bool {
+        let filters = JSONWriter.write(["container": [.string(runID)], "event": ["kill"]], pretty: false)
+        // Events up to now (the kill came before the exit): `until` in the future would wait for it.
+        let now = DockerTime.now
+        var events = ""
+        do {
+            try await engine.stream(.GET, "/events?since=\(now.seconds - 30 * 86_400)&until=\(now.unix)&filters=\(DockerEngine.query(filters))",
+                                    timeout: .seconds(10)) { chunk in events += String(buffer: chunk) }
+        } catch {
+            return true
+        }
+        return events.contains("\"kill\"")
+    }
+
+    /// A stopping engine goes away once its containers have stopped (each within its stop
+    /// timeout); the run can start again only when the engine is back.
+    func waitForEngineRestart() async {
+        var deadline = Date().addingTimeInterval(20)
+        while await isAvailable(), Date() < deadline, !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 200_000_000)
+        }
+        deadline = Date().addingTimeInterval(120)
+        while !(await isAvailable()), Date() < deadline, !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 500_000_000)
+        }
     }
 
     public func stop(_ runID: String, grace: Int64) async {
+        stopsSent.withLock { _ = $0.insert(runID) }
         _ = try? await engine.call(.POST, "/containers/\(runID)/stop?t=\(grace)", timeout: .seconds(grace + 30), accept: [304, 404])
     }
 

@@ -38,7 +38,19 @@ struct DockerTime: Comparable, Sendable {
         }
     }
 
-    /// `seconds.nanoseconds`, the form of the logs endpoint's `since`.
+    /// The current time.
+    static var now: DockerTime {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return DockerTime(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+    }
+
+    init(seconds: Int64, nanoseconds: Int64) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    /// `seconds.nanoseconds`, the form of the logs and events endpoints' `since` and `until`.
     var unix: String { String(format: "%lld.%09lld", seconds, nanoseconds) }
     var interval: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
 

@@ -93,7 +93,11 @@ public final class ProcessRuntime: TaskRuntime, @unchecked Sendable {
         return .gone
     }
 
-    public func waitForExit(_ runID: String) async -> Int32? {
+    public func waitForExit(_ runID: String) async -> RunExit {
+        RunExit(code: await exitCode(runID))
+    }
+
+    private func exitCode(_ runID: String) async -> Int32? {
         guard let (pid, _) = Self.parse(runID) else { return nil }
         let child = lock.withLock { children[pid] }
         var code: Int32?
@@ -154,6 +158,12 @@ public final class ProcessRuntime: TaskRuntime, @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: Self.outputFile(taskDirectory))
             try? FileManager.default.removeItem(atPath: Self.exitFile(taskDirectory))
         }
+    }
+
+    /// A process run is known only by the id in the state database.
+    public func liveRuns(of schedid: String, recorded runID: String?) async -> [(runID: String, stop: Int64?)] {
+        guard let runID, let (pid, _) = Self.parse(runID), Self.groupIsAlive(pid) else { return [] }
+        return [(runID, nil)]
     }
 
     public func removeImage(for task: RunTask) async {}

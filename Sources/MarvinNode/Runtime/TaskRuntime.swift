@@ -25,8 +25,9 @@ public protocol TaskRuntime: Sendable {
 
     func state(_ runID: String) async -> RunState
 
-    /// Returns when the run has ended (or is gone); its exit code when known.
-    func waitForExit(_ runID: String) async -> Int32?
+    /// Returns when the run has ended (or is gone): its exit code when known, and whether the
+    /// runtime itself went away under it.
+    func waitForExit(_ runID: String) async -> RunExit
 
     /// Graceful stop, then kill after `grace` seconds (§9.2); idempotent.
     func stop(_ runID: String, grace: Int64) async
@@ -37,6 +38,10 @@ public protocol TaskRuntime: Sendable {
 
     /// Removes the run (container or leftover process files); idempotent.
     func remove(_ runID: String, task: RunTask) async
+
+    /// The task's live runs as the runtime finds them without the daemon (the backup stop,
+    /// §8.5), each with the stop time it was created for when the runtime keeps one.
+    func liveRuns(of schedid: String, recorded runID: String?) async -> [(runID: String, stop: Int64?)]
 
     /// Removes the task's image (§9.6 step 6); idempotent.
     func removeImage(for task: RunTask) async
@@ -91,6 +96,18 @@ public struct RunSpec: Sendable {
     public var devices: [String]
     /// ssh debug mode: replace entrypoint and command (§7.7).
     public var ssh: Bool
+}
+
+/// How a run ended, as far as its runtime can tell.
+public struct RunExit: Sendable, Equatable {
+    public var code: Int32?
+    /// Ended because its runtime went away (a container engine restart), not by itself (§5.8).
+    public var lost = false
+
+    public init(code: Int32?, lost: Bool = false) {
+        self.code = code
+        self.lost = lost
+    }
 }
 
 public enum RunState: Sendable, Equatable {

@@ -11,19 +11,26 @@ public final class NodeStateStore: Sendable {
         public let description: String
     }
 
-    public init(path: String) throws {
+    /// Opens (and migrates) the database; `readOnly` opens it as it is, changing nothing
+    /// (the backup stop, §8.5, reads while the daemon may hold it).
+    public init(path: String, readOnly: Bool = false) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(5)
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+            configuration.readonly = readOnly
+            if readOnly {
+                queue = try DatabaseQueue(path: path, configuration: configuration)
+            } else {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                configuration.prepareDatabase { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                }
+                queue = try DatabaseQueue(path: path, configuration: configuration)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         } catch {
             throw OpenError(description: "cannot open state database \(path): \(error)")
         }
@@ -33,7 +40,13 @@ public final class NodeStateStore: Sendable {
             let applied = (try? queue.read { db in try migrator.appliedIdentifiers(db).count }) ?? 0
             throw OpenError(description: "state database schema \(applied) is newer than this marvind")
         }
-        try migrator.migrate(queue)
+        if readOnly {
+            guard try queue.read({ db in try migrator.hasCompletedMigrations(db) }) else {
+                throw OpenError(description: "state database \(path) has an older schema")
+            }
+        } else {
+            try migrator.migrate(queue)
+        }
     }
 
     /// Schema history; a released migration is never edited.

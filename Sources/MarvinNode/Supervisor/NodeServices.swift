@@ -14,8 +14,9 @@ public struct NodeServices: Sendable {
     public let results: ResultsStorage
     public let logger: Logger
     public let metrics: NodeMetrics
+    public let backupStop: BackupStopUnit
 
-    public init(config: NodeConfig, store: NodeStateStore, runtime: any TaskRuntime, logger: Logger) {
+    public init(config: NodeConfig, configPath: String, store: NodeStateStore, runtime: any TaskRuntime, logger: Logger) {
         self.config = config
         tasks = TaskStore(store: store)
         outbox = Outbox(store: store)
@@ -25,6 +26,13 @@ public struct NodeServices: Sendable {
         hooks = HookRunner(config: config, logger: logger, metrics: metrics)
         results = ResultsStorage(config: config)
         self.logger = logger
+        backupStop = BackupStopUnit(delay: config.timing.backupStopDelay, executable: Self.executable,
+                                    configPath: URL(fileURLWithPath: configPath).standardizedFileURL.path, logger: logger)
+    }
+
+    /// This marvind's own executable, for the units it creates.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// `1` in the maintenance or the development flag file (§4.2, §14.1).

@@ -26,6 +26,15 @@ extension NodeSupervisor {
 
     private func recoverRun(_ record: TaskStore.Record, now: Double) async {
         let state: RunState = if let runID = record.runID { await services.runtime.state(runID) } else { .gone }
+        // The backup stop unit ended the run while marvind could not (§8.5): stopped by the timer.
+        if state != .running, FileManager.default.fileExists(atPath: services.config.directories.emergencyMarker(record.schedid)) {
+            logger.warning("task \(record.schedid): the backup stop unit ended the run while marvind was down")
+            if case .exited(let code, let finishedAt) = state {
+                try? services.tasks.set(record.schedid, [.exitCode: code.map { Int($0) }, .exitedAt: finishedAt ?? now])
+            }
+            transition(record.schedid, .stop(.timer), expecting: .running)
+            return
+        }
         switch state {
         case .running:
             logger.info("task \(record.schedid): run adopted")
@@ -34,12 +43,18 @@ extension NodeSupervisor {
             try? services.tasks.set(record.schedid, [.exitCode: code.map { Int($0) }, .exitedAt: at])
             transition(record.schedid, .stop(at < Double(record.stop) ? .exited : .timer), expecting: .running)
         case .gone, .created:
-            let stopPassed = Double(record.stop) <= now
-            let restart = (try? services.options(record).get())?.restart ?? true
-            if !stopPassed && restart { try? services.tasks.set(record.schedid, [.restartPending: true]) }
-            logger.warning("task \(record.schedid): run lost while marvind was down (stop \(stopPassed ? "passed" : "ahead"), restart \(restart))")
-            transition(record.schedid, .runLost(stopPassed: stopPassed, restart: restart), expecting: .running)
+            runLost(record, while: "marvind was down")
         }
+    }
+
+    /// A run killed by a node or engine restart: started again while its stop is ahead and
+    /// `restart` allows it, else stopped or failed (§5.8).
+    func runLost(_ record: TaskStore.Record, while why: String) {
+        let stopPassed = Double(record.stop) <= NodeServices.now()
+        let restart = (try? services.options(record).get())?.restart ?? true
+        if !stopPassed && restart { try? services.tasks.set(record.schedid, [.restartPending: true]) }
+        logger.warning("task \(record.schedid): run lost while \(why) (stop \(stopPassed ? "passed" : "ahead"), restart \(restart))")
+        transition(record.schedid, .runLost(stopPassed: stopPassed, restart: restart), expecting: .running)
     }
 
     /// Starts the runners of tasks whose next step stops or cleans up; overdue stops never

@@ -82,6 +82,9 @@ public actor NodeSupervisor {
         guard let step = TaskLifecycle.next(from: record.state, on: event, now: Int64(now), timers: timers, timing: services.config.timing, reason: record.stopReason) else {
             return false
         }
+        // The outbox queues a status only when it differs from the last one (a retried deploy
+        // reports `delayed; …` once, scenario 22).
+        let repeated = step.status != nil && step.status == services.outbox.lastStatus(schedid)
         let applied: Bool
         do {
             applied = try services.tasks.apply(step, to: schedid, now: Int64(now), at: now, expecting: expecting, event: Self.name(event))
@@ -92,7 +95,7 @@ public actor NodeSupervisor {
         }
         guard applied else { return false }
         if step.state != record.state { logger.info("task \(schedid): \(record.state.rawValue) -> \(step.state.rawValue) (\(Self.name(event)))") }
-        if let status = step.status {
+        if let status = step.status, !repeated {
             logger.info("task \(schedid): status queued: \(status)")
             reportHandler?(TaskStatus(status).isFinal)
         }
@@ -219,6 +222,17 @@ public actor NodeSupervisor {
         if transition(schedid, .abort, expecting: record.state) {
             runners[schedid]?.interrupt()
         }
+    }
+
+    /// The backup stop unit asks (§8.5): a run still going at or after its stop time stops now,
+    /// as its stop timer would have stopped it. The answer says what happened.
+    public func emergencyStop(_ schedid: String) -> String {
+        guard let record = try? services.tasks.record(schedid) else { return "task \(schedid) is not known" }
+        guard record.state == .running else { return "task \(schedid) is \(record.state.rawValue); nothing to stop" }
+        guard Int64(NodeServices.now()) >= record.stop else { return "task \(schedid) stops at \(record.stop); not yet" }
+        logger.warning("task \(schedid): the backup stop unit found the run going after its stop time; stopping it")
+        transition(schedid, .stop(.timer), expecting: .running)
+        return "task \(schedid): stopping"
     }
 
     /// Records a definition fetched from the ctld for a task whose options had no `script`.

@@ -179,9 +179,20 @@ extension TaskRunner {
             return
         }
         startFollowing(runID, record: record)
+        // Made at the start, again after an adoption, and anew when the stop time moved.
+        if backupStopArmed != record.stop {
+            backupStopArmed = record.stop
+            await services.backupStop.arm(schedid, stop: record.stop)
+        }
         if let exit = exitObserved() {
+            if exit.exit.lost && exit.at < Double(record.stop) {
+                // As after a reboot: started again (`restarted`) while the stop is ahead and `restart` allows it.
+                await stopFollowing()
+                await supervisor.runLost(record, while: "the container engine restarted")
+                return
+            }
             // Before the stop instant the run ended by itself; at or after it, the stop had been decided (§9.3).
-            set([.exitCode: exit.code.map { Int($0) }, .exitedAt: exit.at])
+            set([.exitCode: exit.exit.code.map { Int($0) }, .exitedAt: exit.at])
             await transition(.stop(exit.at < Double(record.stop) ? .exited : .timer), from: .running)
             return
         }
@@ -219,7 +230,7 @@ extension TaskRunner {
                 logger.info("task \(schedid): stopping (\(reason.name)), \(Int(((signalled - Double(record.stop)) * 1000).rounded())) ms from the stop time")
             }
             await services.runtime.stop(runID, grace: config.timing.stopGracePeriod)
-            let code = await services.runtime.waitForExit(runID)
+            let code = await services.runtime.waitForExit(runID).code
             if exitCode == nil { exitCode = code }
             await stopFollowing()
         }
@@ -266,6 +277,8 @@ extension TaskRunner {
         }
         try? FileManager.default.removeItem(atPath: services.configFile(schedid))
         try? FileManager.default.removeItem(atPath: services.taskDirectory(schedid))
+        await services.backupStop.disarm(schedid)
+        try? FileManager.default.removeItem(atPath: config.directories.emergencyMarker(schedid))
         log.write(.cleanup, "cleanup complete")
         await supervisor.release(schedid)
         await transition(.cleaned, from: .cleaning)

@@ -18,9 +18,11 @@ public final class TaskRunner: @unchecked Sendable {
     private var operation: Task<Void, Never>?
     private var follower: Task<Void, Never>?
     private var exitWatch: Task<Void, Never>?
-    private var observedExit: (code: Int32?, at: Double)?
+    private var observedExit: (exit: RunExit, at: Double)?
     private var containerLog: ContainerLog?
     private var lastStorageCheck: Double = 0
+    /// The stop time the backup stop unit was made for by this runner (§8.5).
+    var backupStopArmed: Int64?
     /// `delayed; currently running another experiment` was reported for the current wait.
     var waitingForNode = false
 
@@ -159,10 +161,10 @@ public final class TaskRunner: @unchecked Sendable {
         defer { lock.unlock() }
         if exitWatch == nil {
             exitWatch = Task { [self] in
-                let code = await services.runtime.waitForExit(runID)
+                let exit = await services.runtime.waitForExit(runID)
                 guard !Task.isCancelled else { return }
                 let at = now
-                lock.withLock { observedExit = (code, at) }
+                lock.withLock { observedExit = (exit, at) }
                 wakeup.signal()
             }
         }
@@ -177,7 +179,7 @@ public final class TaskRunner: @unchecked Sendable {
         }
     }
 
-    func exitObserved() -> (code: Int32?, at: Double)? {
+    func exitObserved() -> (exit: RunExit, at: Double)? {
         lock.lock()
         defer { lock.unlock() }
         return observedExit

@@ -53,6 +53,13 @@ public final class Outbox: Sendable {
         return true
     }
 
+    /// The status last queued for a task (delivered or not); a repeat of it is not queued again.
+    public func lastStatus(_ schedid: String) -> String? {
+        try? store.read { db in
+            try String.fetchOne(db, sql: "SELECT last_status FROM outbox_task WHERE schedid = ?", arguments: [schedid])
+        }
+    }
+
     /// Queues a traffic report (full current totals), replacing an undelivered older one.
     public func traffic(_ report: JSONValue, for schedid: String, now: Int64) throws {
         let payload = "traffic=\(HeartbeatRequest.encode(JSONWriter.write(report, pretty: false)))&schedid=\(HeartbeatRequest.encode(schedid))"

@@ -78,15 +78,28 @@ struct ProgramResult: Sendable {
 enum Program {
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProgramResult {
+        let (child, base) = try spawn(executable, arguments, environment)
+        return collect(child.waitBlocking(), base)
+    }
+
+    /// The same for a program that takes seconds: the wait holds none of the test runner's threads.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProgramResult {
+        let (child, base) = try spawn(executable, arguments, environment)
+        return collect(await child.wait(), base)
+    }
+
+    private static func spawn(_ executable: String, _ arguments: [String], _ environment: [String: String]?) throws -> (ChildProcess, String) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("program-\(UUID().uuidString)").path
-        defer {
-            unlink(base + ".out")
-            unlink(base + ".err")
-        }
         let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment ?? ProcessInfo.processInfo.environment,
                                      output: .file(base + ".out"), errors: .file(base + ".err"))
-        let status = child.waitBlocking()
-        func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return (child, base)
+    }
+
+    private static func collect(_ status: Int32, _ base: String) -> ProgramResult {
+        func read(_ path: String) -> String {
+            defer { unlink(path) }
+            return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
         return ProgramResult(status: status, stdout: read(base + ".out"), stderr: read(base + ".err"))
     }
 
