@@ -6,11 +6,15 @@
 #   docker-testbed.sh restart-engine DIR
 #                                 stops dockerd as a service manager would and starts it
 #                                 again (scenario 94); its containers end with it;
+#   docker-testbed.sh engine DIR DATA_ROOT
+#                                 starts only an engine, with its data on DATA_ROOT (a small
+#                                 filesystem, scenario 24); stop-engine DIR stops it;
 #   docker-testbed.sh stop DIR    stops both by PID and removes DIR.
 # Needs root and the packages docker.io, docker-registry and busybox-static.
 set -euo pipefail
 command=$1
 dir=$2
+data_root=${3:-$dir/data}
 
 socket="$dir/docker.sock"
 
@@ -25,7 +29,7 @@ stop_pid() {
 }
 
 start_engine() {
-  dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid.engine" --host "unix://$socket" \
+  dockerd --data-root "$data_root" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid.engine" --host "unix://$socket" \
     --iptables=false --ip-masq=false --bridge=none >>"$dir/dockerd.log" 2>&1 &
   echo $! > "$dir/dockerd.pid"
 }
@@ -40,13 +44,20 @@ wait_for_engine() {
 }
 
 stop() {
-  for name in registry dockerd; do stop_pid "$name"; done
+  for name in registry auth-registry dockerd; do stop_pid "$name"; done
   # Mounts the engine left behind, deepest first.
   grep -o " $dir[^ ]*" /proc/self/mountinfo | sort -r | while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
   rm -rf "$dir"
 }
 
 if [ "$command" = stop ]; then stop; exit 0; fi
+if [ "$command" = engine ]; then
+  mkdir -p "$dir"
+  start_engine
+  wait_for_engine
+  exit 0
+fi
+if [ "$command" = stop-engine ]; then stop_pid dockerd; exit 0; fi
 if [ "$command" = restart-engine ]; then
   stop_pid dockerd
   start_engine
@@ -84,6 +95,7 @@ cat > "$dir/rootfs/experiment.sh" <<'SH'
 # "mode":"exit3" exits 3, "mode":"long" runs until SIGTERM (and writes `term`), "mode":"stubborn"
 # ignores SIGTERM and runs until killed, else exits 0.
 cat /monroe/config >/dev/null && echo "config-readable"
+[ -c /dev/kmsg ] && echo "device-kmsg"
 cp /monroe/config /monroe/results/config-copy.json
 cat /nodeid > /monroe/results/nodeid-copy
 echo "out-1"
@@ -122,11 +134,47 @@ image experiment-user:1234 'CMD ["/experiment.sh"]' 'USER 1234'
 image experiment-user:nobody 'CMD ["/experiment.sh"]' 'USER nobody'
 image experiment-cmd:missing 'CMD ["/nonexistent"]'
 image experiment-cmd:noexec 'CMD ["/noexec.sh"]'
-# experiment-big:1 has a layer of its own with 3 MB that do not compress (scenario 25).
-mkdir -p "$dir/big"
-head -c 3000000 /dev/urandom > "$dir/big/ballast"
-tar -C "$dir/big" -cf "$dir/big.tar" .
-docker import -c 'CMD ["/bin/sh"]' "$dir/big.tar" "127.0.0.1:$port/marvin/experiment-big:1" >/dev/null
-docker push "127.0.0.1:$port/marvin/experiment-big:1" >/dev/null
-docker rmi -f "127.0.0.1:$port/marvin/experiment-big:1" >/dev/null
-echo "export MARVIN_TEST_DOCKER_SOCKET=$socket MARVIN_TEST_REGISTRY=127.0.0.1:$port"
+# experiment-layers:1 is experiment:1 with a second layer of 2 MB that do not compress.
+docker pull "127.0.0.1:$port/marvin/experiment:1" >/dev/null
+docker run --network none --name "layers-$port" "127.0.0.1:$port/marvin/experiment:1" /bin/sh -c 'head -c 2000000 /dev/urandom > /ballast' >/dev/null
+docker commit -c 'CMD ["/experiment.sh"]' "layers-$port" "127.0.0.1:$port/marvin/experiment-layers:1" >/dev/null
+docker rm "layers-$port" >/dev/null
+docker push "127.0.0.1:$port/marvin/experiment-layers:1" >/dev/null
+docker rmi -f "127.0.0.1:$port/marvin/experiment-layers:1" "127.0.0.1:$port/marvin/experiment:1" >/dev/null
+# experiment-big:1 and :2 each have a layer of their own with 3 MB that do not compress
+# (scenarios 25, 27, 28, 30, 32).
+for tag in 1 2; do
+  mkdir -p "$dir/big$tag"
+  head -c 3000000 /dev/urandom > "$dir/big$tag/ballast"
+  tar -C "$dir/big$tag" -cf "$dir/big$tag.tar" .
+  docker import -c 'CMD ["/bin/sh"]' "$dir/big$tag.tar" "127.0.0.1:$port/marvin/experiment-big:$tag" >/dev/null
+  docker push "127.0.0.1:$port/marvin/experiment-big:$tag" >/dev/null
+  docker rmi -f "127.0.0.1:$port/marvin/experiment-big:$tag" >/dev/null
+done
+# A second registry that asks for a password (docker.registry_auth_file), with experiment:1.
+auth_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -W ignore -c 'import crypt; print("tester:" + crypt.crypt("s3cret-pw", crypt.mksalt(crypt.METHOD_BLOWFISH)))' > "$dir/htpasswd"
+cat > "$dir/auth-registry.yml" <<YAML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $dir/auth-registry-data
+http:
+  addr: 127.0.0.1:$auth_port
+auth:
+  htpasswd:
+    realm: marvin-test
+    path: $dir/htpasswd
+YAML
+docker-registry serve "$dir/auth-registry.yml" >"$dir/auth-registry.log" 2>&1 &
+echo $! > "$dir/auth-registry.pid"
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$auth_port/v2/")" = 401 ] && break
+  sleep 0.1
+done
+export DOCKER_CONFIG="$dir/docker-client"
+echo s3cret-pw | docker login -u tester --password-stdin "127.0.0.1:$auth_port" >/dev/null
+docker import -c 'CMD ["/experiment.sh"]' "$dir/rootfs.tar" "127.0.0.1:$auth_port/marvin/experiment:1" >/dev/null
+docker push "127.0.0.1:$auth_port/marvin/experiment:1" >/dev/null
+docker rmi -f "127.0.0.1:$auth_port/marvin/experiment:1" >/dev/null
+echo "export MARVIN_TEST_DOCKER_SOCKET=$socket MARVIN_TEST_REGISTRY=127.0.0.1:$port MARVIN_TEST_AUTH_REGISTRY=127.0.0.1:$auth_port"

@@ -197,12 +197,13 @@ struct DockerNodeTests {
             curl -s --unix-socket \(docker.socket) "http://localhost/v1.41/containers/$MARVIN_CONTAINER/json" > "$out/inspect.json"
             stat -c '%u %a' "$MARVIN_CONFIG" > "$out/config-owner"
             """, in: "hooks")
+        try bed.program("pre-start.d/30-device", #"grep -q '"hook":"kmsg"' "$MARVIN_CONFIG" && echo '{"devices": ["/dev/kmsg"]}' > "$MARVIN_HOOK_OUTPUT"; exit 0"#, in: "hooks")
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
         var tasks: [String] = []
         let sshOptions: JSONValue = ["ssh": ["server": "tb.example", "client.public": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample"]]
         let runs: [(image: String, options: JSONValue)] = [
-            (Self.image, [:]), ("\(docker.registry)/marvin/experiment-user:1234", [:]), ("\(docker.registry)/marvin/experiment-user:nobody", [:]), (Self.image, sshOptions),
+            (Self.image, ["hook": "kmsg"]), ("\(docker.registry)/marvin/experiment-user:1234", [:]), ("\(docker.registry)/marvin/experiment-user:nobody", [:]), (Self.image, sshOptions),
         ]
         for (index, (image, options)) in runs.enumerated() {
             let at = start + Int64(index) * 12
@@ -231,6 +232,9 @@ struct DockerNodeTests {
         #expect(mounts["/outdir"]?.source == mounts["/monroe/results"]?.source)
         #expect(mounts["/monroe/config"]?.writable == false && mounts["/nodeid"]?.writable == false, "\(mounts)")
         #expect(bed.result(tasks[0], "nodeid-copy") == "48")
+        // §11.4: a device a pre-start hook asked for is in the container; the others have none.
+        #expect(bed.result(tasks[0], "container.log")?.contains(" device-kmsg") == true, "\(bed.result(tasks[0], "start.log") ?? "")")
+        #expect(bed.result(tasks[1], "container.log")?.contains(" device-kmsg") == false)
 
         #expect(probe(tasks[1], "config-owner") == "1234 600\n", "\(bed.daemonLog)")
         #expect(probe(tasks[2], "config-owner") == "65534 600\n")

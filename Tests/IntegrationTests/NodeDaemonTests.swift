@@ -14,6 +14,7 @@ struct NodeDaemonTests {
         date +%s.%N > "$MONROE_RESULTS/started-at"
         echo "hello on stdout"
         echo "hello on stderr" >&2
+        echo "marvin-test-kernel $MONROE_RESULTS" 2>/dev/null > /dev/kmsg
         sleep 1
         exit "${EXIT_CODE:-0}"
         """
@@ -73,6 +74,11 @@ struct NodeDaemonTests {
             #expect(FileManager.default.fileExists(atPath: "\(results)/\(file)"), "\(file) is delivered with the results")
         }
         #expect(!FileManager.default.fileExists(atPath: bed.path("config/\(schedid).conf")), "the task config is removed at cleanup")
+        if getuid() == 0 {
+            // §9.6 step 4: what the kernel logged during the run (the program wrote to /dev/kmsg).
+            let cleanup = (try? String(contentsOfFile: "\(results)/cleanup.log", encoding: .utf8)) ?? ""
+            #expect(cleanup.contains(" kernel: marvin-test-kernel \(results)"), "\(cleanup)")
+        }
 
         // Hidden values appear in no log and no status text (§15.4).
         let everything = [bed.daemonLog, (try? String(contentsOfFile: bed.path("marvind.log"), encoding: .utf8)) ?? "",

@@ -51,4 +51,24 @@ import Testing
         #expect(DockerTime("2026-12-01T10:00:00.2Z")! > DockerTime("2026-12-01T10:00:00.15Z")!)
         #expect(DockerTime("2026-12-01T10:00:00.000000001Z")?.unix == "1796119200.000000001")
     }
+
+    /// A pull redone after kill -9: a layer the first pull downloaded is present now ("Already
+    /// exists") and still counts, once; one that is downloaded again counts once too (§6.3).
+    @Test func layersOfAnInterruptedPullCountOnce() {
+        let events = """
+            {"status":"Already exists","progressDetail":{},"id":"aaa"}
+            {"status":"Downloading","progressDetail":{"current":10,"total":500},"id":"bbb"}
+            {"status":"Downloading","progressDetail":{"current":40,"total":300},"id":"ccc"}
+            {"status":"Download complete","progressDetail":{},"id":"bbb"}
+
+            """
+        var completed: [String: Int64] = [:]
+        var progress = PullProgress()
+        progress.earlier = ["aaa": 700, "bbb": 500]
+        progress.completed = { completed[$0] = $1 }
+        progress.read(ByteBuffer(string: events))
+        #expect(progress.downloadedBytes == 1200, "aaa from the first pull, bbb once")
+        #expect(progress.receivedBytes == 1240, "and 40 bytes of ccc so far")
+        #expect(completed == ["bbb": 500], "each layer reported when its download completes")
+    }
 }

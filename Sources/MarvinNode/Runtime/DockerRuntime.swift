@@ -37,16 +37,20 @@ public final class DockerRuntime: TaskRuntime, Sendable {
         } catch {
             throw RuntimeFailure(code: 100, "\(error)")
         }
-        if let free = ResultsStorage.freeBytes(root), free < config.deploy.minFreeBytes {
-            throw RuntimeFailure(code: 101, "\(free) bytes free in \(root)")
+        if let free = ResultsStorage.freeBytes(root), free < config.deploy.minFreeBytes + task.knownSize {
+            throw RuntimeFailure(code: 101, "\(free) bytes free in \(root), \(config.deploy.minFreeBytes) to keep and \(task.knownSize) for the image")
         }
-        log.write(.deploy, "pulling \(reference)")
+        let credentials = RegistryCredentials.header(for: reference.registryName, file: config.docker.registryAuthFile)
+        log.write(.deploy, "pulling \(reference)" + (credentials == nil ? "" : " with the credentials for \(reference.registryName) from the auth file"))
         let started = Date()
         var progress = PullProgress()
+        progress.earlier = task.pulledLayers
+        if let layerPulled = task.layerPulled { progress.completed = layerPulled }
         let tag = reference.digest ?? reference.tag ?? "latest"
         var lastDiskCheck = Date()
         do {
             try await engine.stream(.POST, "/images/create?fromImage=\(DockerEngine.query(reference.name))&tag=\(DockerEngine.query(tag))",
+                                    headers: credentials.map { [("X-Registry-Auth", $0)] } ?? [],
                                     timeout: .seconds(config.deploy.pullTimeout)) { chunk in
                 progress.read(chunk)
                 // Space running out during the pull ends it (§6.4).
@@ -57,7 +61,9 @@ public final class DockerRuntime: TaskRuntime, Sendable {
             }
         } catch {
             if error.timedOut { throw RuntimeFailure(code: 124, "pull exceeded \(config.deploy.pullTimeout) s") }
-            if error.message.contains("DiskFull") { throw RuntimeFailure(code: 101, "disk space ran out during the pull") }
+            if error.message.contains("DiskFull") {
+                throw RuntimeFailure(code: 101, "disk space ran out during the pull", downloadedBytes: progress.receivedBytes)
+            }
             progress.error = progress.error ?? error.message
         }
         if Task.isCancelled { throw RuntimeFailure(code: 100, "pull cancelled") }
@@ -83,7 +89,7 @@ public final class DockerRuntime: TaskRuntime, Sendable {
             throw RuntimeFailure(code: 100, "tagging failed: \(error)")
         }
         log.write(.deploy, "image \(id) ready: \(bytes) bytes downloaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-        return PreparedImage(imageID: id, deploymentBytes: bytes)
+        return PreparedImage(imageID: id, deploymentBytes: bytes, size: inspected["Size"]?.integerValue)
     }
 
     func imageID(of reference: String) async -> String? {

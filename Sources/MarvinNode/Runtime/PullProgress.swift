@@ -2,11 +2,18 @@ import MarvinCore
 import NIOCore
 
 /// The engine's pull progress, one JSON object per line (node-runtime §6.3): deployment bytes
-/// are the compressed sizes of the layers this pull downloaded; layers already present count 0.
+/// are the compressed sizes of the layers this task's pulls downloaded; layers that were
+/// already present count 0, unless an earlier pull of this task had downloaded them.
 struct PullProgress {
+    /// Layers an earlier, interrupted pull of the task downloaded.
+    var earlier: [String: Int64] = [:]
+    /// Called once per layer when its download completes.
+    var completed: (String, Int64) -> Void = { _, _ in }
     private var pending: [UInt8] = []
     private var totals: [String: Int64] = [:]
     private var downloaded: Set<String> = []
+    /// Bytes received so far of layers still downloading.
+    private var current: [String: Int64] = [:]
     var error: String?
 
     struct DiskFull: Error, CustomStringConvertible {
@@ -28,15 +35,22 @@ struct PullProgress {
             switch status {
             case "Downloading":
                 if let total = event["progressDetail"]?["total"]?.integerValue, total > 0 { totals[layer] = total }
+                if let received = event["progressDetail"]?["current"]?.integerValue { current[layer] = received }
             case "Download complete", "Pull complete", "Extracting", "Verifying Checksum":
-                if totals[layer] != nil { downloaded.insert(layer) }
+                if let total = totals[layer], downloaded.insert(layer).inserted { completed(layer, total) }
             default:
                 break
             }
         }
     }
 
-    var downloadedBytes: Int64 { downloaded.reduce(0) { $0 + (totals[$1] ?? 0) } }
+    var downloadedBytes: Int64 {
+        earlier.filter { !downloaded.contains($0.key) }.values.reduce(0, +) + downloaded.reduce(0) { $0 + (totals[$1] ?? 0) }
+    }
+
+    /// Everything received so far, finished layers and those still downloading (a pull cancelled
+    /// for disk space remembers this, §6.4).
+    var receivedBytes: Int64 { downloadedBytes + current.filter { !downloaded.contains($0.key) && earlier[$0.key] == nil }.values.reduce(0, +) }
 
     /// A registry that could not be reached at all (not an authorisation or "manifest unknown").
     static func isConnectivity(_ message: String) -> Bool {

@@ -59,6 +59,13 @@ public struct RunTask: Sendable {
     public var imageID: String?
     /// Another task not `done` uses the same reference: its tag stays after the pull (§6.5).
     public var keepReference = false
+    /// The last known size of the image on this node (§6.4), needed free before a pull.
+    public var knownSize: Int64 = 0
+    /// Layers earlier pulls for this task downloaded (before a kill -9): they count even when
+    /// this pull finds them present (§6.3).
+    public var pulledLayers: [String: Int64] = [:]
+    /// Told of each layer as soon as its download completed, to be kept across a restart.
+    public var layerPulled: (@Sendable (_ layer: String, _ bytes: Int64) -> Void)?
 
     public init(schedid: String, expID: Int64, script: String, stop: Int64, imageID: String? = nil) {
         self.schedid = schedid
@@ -77,6 +84,14 @@ public struct PreparedImage: Sendable, Equatable {
     public var imageID: String
     /// Compressed bytes downloaded by this deploy (0 when the image was already there).
     public var deploymentBytes: Int64
+    /// The image's unpacked size, when the runtime knows it.
+    public var size: Int64?
+
+    public init(imageID: String, deploymentBytes: Int64, size: Int64? = nil) {
+        self.imageID = imageID
+        self.deploymentBytes = deploymentBytes
+        self.size = size
+    }
 }
 
 /// Everything a run is created with (§7.5).
@@ -123,10 +138,13 @@ public enum RunState: Sendable, Equatable {
 public struct RuntimeFailure: Error, Sendable, CustomStringConvertible {
     public var code: Int
     public var message: String
+    /// A pull cancelled for disk space: the bytes it had downloaded (§6.4).
+    public var downloadedBytes: Int64?
 
-    public init(code: Int, _ message: String) {
+    public init(code: Int, _ message: String, downloadedBytes: Int64? = nil) {
         self.code = code
         self.message = message
+        self.downloadedBytes = downloadedBytes
     }
 
     public var description: String { "code \(code): \(message)" }

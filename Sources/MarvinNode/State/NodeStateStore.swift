@@ -130,6 +130,17 @@ public final class NodeStateStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v4-pulled-layers") { db in
+            // Layers a task's pulls downloaded, so a pull redone after kill -9 counts each once (§6.3).
+            try db.execute(sql: """
+                CREATE TABLE pulled_layers (
+                    schedid TEXT NOT NULL REFERENCES tasks(schedid) ON DELETE CASCADE,
+                    layer TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    PRIMARY KEY (schedid, layer)
+                );
+                """)
+        }
         return migrator
     }
 

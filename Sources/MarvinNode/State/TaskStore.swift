@@ -163,6 +163,21 @@ public final class TaskStore: Sendable {
         try store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE schedid = ?", arguments: [schedid]).map(Record.init(row:)) }
     }
 
+    /// The layers this task's pulls have downloaded, with their compressed sizes (§6.3).
+    public func pulledLayers(_ schedid: String) throws -> [String: Int64] {
+        try store.read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT layer, bytes FROM pulled_layers WHERE schedid = ?", arguments: [schedid])
+                .map { ($0["layer"] as String, $0["bytes"] as Int64) }, uniquingKeysWith: { $1 })
+        }
+    }
+
+    /// Records a layer as soon as its download completed.
+    public func layerPulled(_ schedid: String, layer: String, bytes: Int64) throws {
+        try store.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO pulled_layers (schedid, layer, bytes) VALUES (?, ?, ?)", arguments: [schedid, layer, bytes])
+        }
+    }
+
     /// Every task not `done`, in start order: the heartbeat's `known_tasks` (§4.2) and recovery (§5.8).
     public func active() throws -> [Record] {
         try store.read { db in

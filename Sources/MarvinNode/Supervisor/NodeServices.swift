@@ -9,6 +9,7 @@ public struct NodeServices: Sendable {
     public let tasks: TaskStore
     public let outbox: Outbox
     public let facts: NodeFacts
+    public let imageSizes: ImageSizes
     public let runtime: any TaskRuntime
     public let hooks: HookRunner
     public let results: ResultsStorage
@@ -21,6 +22,7 @@ public struct NodeServices: Sendable {
         tasks = TaskStore(store: store)
         outbox = Outbox(store: store)
         facts = NodeFacts(store: store)
+        imageSizes = ImageSizes(store: store)
         self.runtime = runtime
         metrics = NodeMetrics()
         hooks = HookRunner(config: config, logger: logger, metrics: metrics)

@@ -71,6 +71,9 @@ extension TaskRunner {
         if services.maintenanceFlag { return .failure(RuntimeFailure(code: 103, "maintenance or development flag set")) }
         var task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
         task.keepReference = ((try? services.tasks.active()) ?? []).contains { $0.schedid != schedid && $0.script == script }
+        task.knownSize = services.imageSizes.size(of: script) ?? 0
+        task.pulledLayers = (try? services.tasks.pulledLayers(schedid)) ?? [:]
+        task.layerPulled = { [services, schedid] layer, bytes in try? services.tasks.layerPulled(schedid, layer: layer, bytes: bytes) }
 
         set([.substep: "pull"])
         // One pull at a time (§6.3); the wait for the slot counts towards the background report.
@@ -93,11 +96,13 @@ extension TaskRunner {
             if await supervisor.occupant != nil && !config.deploy.duringExperiment {
                 return .failure(RuntimeFailure(code: 105, "another experiment is preparing or running"))
             }
-            image = try await services.runtime.prepare(task, log: log)
+            image = try await watchedPull(task).get()
         } catch {
             if services.runtime.kind == "docker" { services.metrics.pull(ok: false, bytes: 0, duration: ContinuousClock.now - pullStarted) }
+            if let received = error.downloadedBytes { try? services.imageSizes.remember(script, size: received, now: Int64(now)) }
             return .failure(error)
         }
+        if let size = image.size { try? services.imageSizes.remember(script, size: size, imageID: image.imageID, now: Int64(now)) }
         if services.runtime.kind == "docker" { services.metrics.pull(ok: true, bytes: image.deploymentBytes, duration: ContinuousClock.now - pullStarted) }
         background.cancel()
         if config.deploy.checkStorageQuota && image.deploymentBytes > options.storage {
@@ -129,6 +134,43 @@ extension TaskRunner {
         let hooks = await runHooks(.deploy, withImage, log: .deploy)
         if hooks.code != 0 { return .failure(RuntimeFailure(code: Int(hooks.code), "deploy hook exited with code \(hooks.code)")) }
         return .success(image)
+    }
+
+    /// The pull, watched from outside (the engine's answer streams for as long as the pull
+    /// lasts, so no request deadline can bound it): closed after `deploy.pull_timeout` seconds
+    /// (code 124), and cancelled when another task starts preparing (§6.3), because it is
+    /// interfering traffic (code 105: it begins again after that task's cleanup).
+    func watchedPull(_ task: RunTask) async -> Result<PreparedImage, RuntimeFailure> {
+        let pull = Task { [services, log] () -> Result<PreparedImage, RuntimeFailure> in
+            do throws(RuntimeFailure) {
+                return .success(try await services.runtime.prepare(task, log: log))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let ended = ResultBox<RuntimeFailure>()
+        let deadline = NodeServices.monotonic() + Double(config.deploy.pullTimeout)
+        let watch = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 250_000_000)
+                if NodeServices.monotonic() >= deadline {
+                    ended.set(RuntimeFailure(code: 124, "pull exceeded \(config.deploy.pullTimeout) s"))
+                } else if !config.deploy.duringExperiment, await supervisor.occupant != nil {
+                    ended.set(RuntimeFailure(code: 105, "pull cancelled: another experiment is preparing"))
+                }
+                if ended.value != nil {
+                    pull.cancel()
+                    return
+                }
+            }
+        }
+        let result = await withTaskCancellationHandler { await pull.value } onCancel: { pull.cancel() }
+        watch.cancel()
+        if let failure = ended.value, case .failure = result {
+            log.write(.deploy, failure.message)
+            return .failure(failure)
+        }
+        return result
     }
 
     /// A task that ends before its results directory exists still delivers its phase logs.

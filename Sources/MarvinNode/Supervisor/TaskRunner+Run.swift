@@ -69,7 +69,7 @@ extension TaskRunner {
                 return
             }
         }
-        let spec: RunSpec
+        var spec: RunSpec
         do {
             spec = try writeRunFiles(record, task: task, imageID: imageID, ssh: options.ssh)
         } catch {
@@ -77,14 +77,7 @@ extension TaskRunner {
             return
         }
         log.write(.start, "checks passed: image \(imageID) present, network \(config.network.required ? "ready" : "not required")")
-        let runID: String
-        do {
-            runID = try await services.runtime.create(spec)
-        } catch {
-            await startFailed(error.code, error.message)
-            return
-        }
-        set([.runID: runID])
+        guard var runID = await createRun(spec) else { return }
         let counter = record.startCounter + 1
         let guid = MonroeConfigFile.guid(imageID: imageID, schedid: schedid, nodeID: config.nodeID, startCounter: counter)
         let owner = await services.runtime.runUser(runID, log: log)
@@ -109,6 +102,14 @@ extension TaskRunner {
         if preStart.code != 0 {
             await startFailed(Int(preStart.code), "pre-start hook exited with code \(preStart.code)")
             return
+        }
+        // The container exists before the hooks run (§7.1), and a container's devices are fixed
+        // when it is created: hooks that ask for devices (§11.4) get it created again with them.
+        if !preStart.devices.isEmpty {
+            spec.devices = preStart.devices
+            log.write(.start, "devices from pre-start hooks: \(preStart.devices.joined(separator: " ")); the run is created again with them")
+            guard let again = await createRun(spec) else { return }
+            runID = again
         }
         if !restart && config.timing.idlePeriod > 0 {
             guard await wait(until: Double(timers.idle), in: .preparing) else { return }
@@ -144,6 +145,18 @@ extension TaskRunner {
         await supervisor.recordStartDeviation(startedAt - Double(record.start))
         await transition(.runStarted(restart: restart), from: .preparing)
         Task { [self] in _ = await runHooks(.postStart, record, log: .start, extra: runEnvironment) }
+    }
+
+    /// Creates the run (not started) and records its id; nil after reporting the failure.
+    func createRun(_ spec: RunSpec) async -> String? {
+        do {
+            let runID = try await services.runtime.create(spec)
+            set([.runID: runID])
+            return runID
+        } catch {
+            await startFailed(error.code, error.message)
+            return nil
+        }
     }
 
     /// Start code 11 (§7.2): the experiment netns is missing while the node requires it.
@@ -270,6 +283,7 @@ extension TaskRunner {
             "MARVIN_EXIT_CODE": record.exitCode.map(String.init) ?? "", "MARVIN_GUID": record.guid ?? "",
             "MARVIN_START_COUNTER": String(record.startCounter), "MARVIN_RESTART": "0",
         ])
+        writeKernelMessages(record)
         if let script = record.script {
             let task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
             if let runID = record.runID { await services.runtime.remove(runID, task: task) }
@@ -282,6 +296,17 @@ extension TaskRunner {
         log.write(.cleanup, "cleanup complete")
         await supervisor.release(schedid)
         await transition(.cleaned, from: .cleaning)
+    }
+
+    /// §9.6 step 4: what the kernel logged during the run (a run of this boot only).
+    func writeKernelMessages(_ record: TaskStore.Record) {
+        guard let started = record.startedMonotonic, record.startedBoot == NodeServices.bootID() else { return }
+        guard let messages = KernelMessages.since(monotonic: started) else {
+            log.write(.cleanup, "kernel messages: /dev/kmsg cannot be read")
+            return
+        }
+        log.write(.cleanup, "kernel messages since the run started: \(messages.count)")
+        for message in messages { log.write(.cleanup, "kernel: \(message.text)", at: message.at) }
     }
 
     // MARK: - syncing

@@ -6,6 +6,8 @@ import MarvinCore
 enum DockerTestbed {
     static var socket: String? { ProcessInfo.processInfo.environment["MARVIN_TEST_DOCKER_SOCKET"] }
     static var registry: String? { ProcessInfo.processInfo.environment["MARVIN_TEST_REGISTRY"] }
+    /// A registry that asks for user `tester` and password `s3cret-pw`, with `marvin/experiment:1`.
+    static var authRegistry: String? { ProcessInfo.processInfo.environment["MARVIN_TEST_AUTH_REGISTRY"] }
 
     /// Run the Docker tests when the engine is there, and always in CI (where its absence fails).
     static var enabled: Bool { Integration.isRequired || (socket != nil && registry != nil) }

@@ -121,6 +121,12 @@ final class NodeTestbed {
     }
 
     /// DELETE of the experiment by its owner (cancel or abort of its tasks).
+    /// A task's `deploy.log`: in its results directory, or still in the work directory while
+    /// the task has none (a deploy that is being retried).
+    func deployLog(_ schedid: String) -> String {
+        result(schedid, "deploy.log") ?? (try? String(contentsOfFile: path("work/logs/\(schedid)/deploy.log"), encoding: .utf8)) ?? ""
+    }
+
     func deleteExperiment(_ experiment: Int64) throws -> Int {
         try curl.request("\(api)/experiments/\(experiment)", method: "DELETE", certificate: alice, caFile: pki.caCertificate).status
     }
