@@ -348,6 +348,7 @@ public final class DockerRuntime: TaskRuntime, Sendable {
     }
 
     public func remove(_ runID: String, task: RunTask) async {
+        stopsSent.withLock { _ = $0.remove(runID) }
         _ = try? await engine.call(.DELETE, "/containers/\(runID)?force=1&v=1", accept: [404])
         for leftover in await containers(of: task) {
             _ = try? await engine.call(.DELETE, "/containers/\(leftover)?force=1&v=1", accept: [404])
