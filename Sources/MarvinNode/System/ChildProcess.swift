@@ -77,18 +77,30 @@ public final class ChildProcess: @unchecked Sendable {
                 close(fd)
             }
         }
+        // The exit is reported once the output read so far has been handed over (or 2 s later,
+        // when a background process the child left behind keeps the pipe open).
+        let readers = DispatchGroup()
         if case .lines(let handler) = output {
             let fd = outputFDs.read
-            Thread.detachNewThread { Self.readLines(fd, handler) }
+            readers.enter()
+            Thread.detachNewThread {
+                Self.readLines(fd, handler)
+                readers.leave()
+            }
         }
         if case .lines(let handler)? = errors {
             let fd = errorFDs.read
-            Thread.detachNewThread { Self.readLines(fd, handler) }
+            readers.enter()
+            Thread.detachNewThread {
+                Self.readLines(fd, handler)
+                readers.leave()
+            }
         }
         let pid = spawned
         Thread.detachNewThread { [self] in
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+            _ = readers.wait(timeout: .now() + 2)
             // Exit code, or 128 + signal as shells report it.
             let code = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
             finish(code)
