@@ -42,11 +42,12 @@ struct SystemdUnitTests {
             while true; do sleep 0.2; done
             """)
         let start = Int64(Date().timeIntervalSince1970) + 40
-        let stop = start + 6
+        let stop = start + 20
         try machine.addTasks(["1001"], start: start, stop: stop, script: "exp-long")
         let boot = try await machine.boot(probe: """
             status() { /usr/bin/marvind status --json --config /etc/marvind.conf; }
             for i in $(seq 90); do status | grep -q '"state": "running"' && break; sleep 1; done
+            for i in $(seq 30); do systemctl is-active -q marvind-stop-1001.timer && break; sleep 0.5; done
             systemctl show -p ActiveState -p TimersCalendar marvind-stop-1001.timer > /marvin-test/timer.txt
             kill -STOP $(systemctl show -p MainPID --value marvind)
             for i in $(seq 40); do [ -e /var/lib/marvind/emergency/1001 ] && break; sleep 1; done

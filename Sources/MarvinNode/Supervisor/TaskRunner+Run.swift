@@ -195,7 +195,11 @@ extension TaskRunner {
         // Made at the start, again after an adoption, and anew when the stop time moved.
         if backupStopArmed != record.stop {
             backupStopArmed = record.stop
-            await services.backupStop.arm(schedid, stop: record.stop)
+            let previous = backupStopMaking
+            backupStopMaking = Task { [services, schedid] in
+                await previous?.value
+                await services.backupStop.arm(schedid, stop: record.stop)
+            }
         }
         if let exit = exitObserved() {
             if exit.exit.lost && exit.at < Double(record.stop) {
@@ -291,6 +295,7 @@ extension TaskRunner {
         }
         try? FileManager.default.removeItem(atPath: services.configFile(schedid))
         try? FileManager.default.removeItem(atPath: services.taskDirectory(schedid))
+        await backupStopMaking?.value
         await services.backupStop.disarm(schedid)
         try? FileManager.default.removeItem(atPath: config.directories.emergencyMarker(schedid))
         log.write(.cleanup, "cleanup complete")

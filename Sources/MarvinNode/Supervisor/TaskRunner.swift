@@ -21,8 +21,10 @@ public final class TaskRunner: @unchecked Sendable {
     private var observedExit: (exit: RunExit, at: Double)?
     private var containerLog: ContainerLog?
     private var lastStorageCheck: Double = 0
-    /// The stop time the backup stop unit was made for by this runner (§8.5).
+    /// The stop time the backup stop unit was made for by this runner (§8.5), and the making:
+    /// systemd may take seconds, and the run's own stop timer must not wait for it.
     var backupStopArmed: Int64?
+    var backupStopMaking: Task<Void, Never>?
     /// `delayed; currently running another experiment` was reported for the current wait.
     var waitingForNode = false
 
