@@ -95,28 +95,34 @@ public final class TaskStore: Sendable {
 
     /// Moves a task to its next state and queues the step's status in the same transaction.
     /// A final status is decided once: a later one is neither stored nor reported. With
-    /// `expecting`, nothing happens (false) unless the task is still in that state, so the
+    /// `expecting`, nothing happens (nil) unless the task is still in that state, so the
     /// late result of an interrupted step cannot undo an abort.
     @discardableResult
-    public func apply(_ step: TaskLifecycle.Step, to schedid: String, now: Int64, at when: Double, expecting: TaskState? = nil, event: String = "") throws -> Bool {
+    public func apply(_ step: TaskLifecycle.Step, to schedid: String, now: Int64, at when: Double, expecting: TaskState? = nil, event: String = "") throws -> Applied? {
         try store.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE schedid = ?", arguments: [schedid]) else {
                 throw UnknownTask(schedid: schedid)
             }
             let record = Record(row: row)
-            if let expecting, record.state != expecting { return false }
+            if let expecting, record.state != expecting { return nil }
             var finalStatus = record.finalStatus
             if let text = step.status, TaskStatus(text).isFinal, finalStatus == nil { finalStatus = TaskStatus(text).text }
             try db.execute(
                 sql: "UPDATE tasks SET state = ?, stop_reason = COALESCE(?, stop_reason), final_status = ?, updated = ? WHERE schedid = ?",
                 arguments: [step.state.rawValue, step.reason?.stored, finalStatus, now, schedid])
+            var queued = false
             if let text = step.status, !(TaskStatus(text).isFinal && record.finalStatus != nil) {
-                _ = try Outbox.queueStatus(db, text, for: schedid, at: when, now: now)
+                queued = try Outbox.queueStatus(db, text, for: schedid, at: when, now: now)
             }
             try db.execute(sql: "INSERT INTO task_transitions (schedid, state, event, at) VALUES (?, ?, ?, ?)",
                            arguments: [schedid, step.state.rawValue, event, when])
-            return true
+            return Applied(statusQueued: queued)
         }
+    }
+
+    /// A step `apply` committed; its status was queued unless it repeated the last one (§4.4).
+    public struct Applied: Sendable {
+        public var statusQueued: Bool
     }
 
     /// The columns a run step records on its way (never the state: that is `apply`'s).

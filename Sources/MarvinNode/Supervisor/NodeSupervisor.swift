@@ -82,10 +82,7 @@ public actor NodeSupervisor {
         guard let step = TaskLifecycle.next(from: record.state, on: event, now: Int64(now), timers: timers, timing: services.config.timing, reason: record.stopReason) else {
             return false
         }
-        // The outbox queues a status only when it differs from the last one (a retried deploy
-        // reports `delayed; …` once, scenario 22).
-        let repeated = step.status != nil && step.status == services.outbox.lastStatus(schedid)
-        let applied: Bool
+        let applied: TaskStore.Applied?
         do {
             applied = try services.tasks.apply(step, to: schedid, now: Int64(now), at: now, expecting: expecting, event: Self.name(event))
         } catch {
@@ -93,9 +90,11 @@ public actor NodeSupervisor {
             services.metrics.stateWriteError()
             return false
         }
-        guard applied else { return false }
+        guard let applied else { return false }
         if step.state != record.state { logger.info("task \(schedid): \(record.state.rawValue) -> \(step.state.rawValue) (\(Self.name(event)))") }
-        if let status = step.status, !repeated {
+        // A status that repeats the last one is not queued again (a retried deploy reports
+        // `delayed; …` once, scenario 22).
+        if let status = step.status, applied.statusQueued {
             logger.info("task \(schedid): status queued: \(status)")
             reportHandler?(TaskStatus(status).isFinal)
         }
