@@ -98,8 +98,21 @@ let package = Package(
         ),
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
         .testTarget(name: "MarvinNodeTests", dependencies: ["MarvinNode"]),
-        // Real components started by the tests: the marvinctld binary, nginx, openssl, curl.
-        .testTarget(name: "IntegrationTests", dependencies: ["MarvinCore", "MarvinNode"]),
+        // Real components started by the tests: the marvinctld binary, nginx, openssl, curl;
+        // the ctld stub of node-runtime §17 is a Hummingbird application with mTLS.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "MarvinCore",
+                "MarvinNode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "MarvinControllerTests",
             dependencies: [

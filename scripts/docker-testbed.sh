@@ -92,8 +92,9 @@ echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/sh' >> "$dir/rootfs/etc/pass
 cat > "$dir/rootfs/experiment.sh" <<'SH'
 #!/bin/sh
 # Copies what the node gives it, prints on both streams, then ends as its options say:
-# "mode":"exit3" exits 3, "mode":"long" runs until SIGTERM (and writes `term`), "mode":"stubborn"
-# ignores SIGTERM and runs until killed, else exits 0.
+# "mode":"exit3" exits 3, "mode":"long" runs until SIGTERM (and writes `term`), "mode":"linger"
+# exits 0.5 s after SIGTERM, "mode":"chatty" prints `tick-out-<n>` and `tick-err-<n>` every 0.1 s
+# until SIGTERM, "mode":"stubborn" ignores SIGTERM and runs until killed, else exits 0.
 cat /monroe/config >/dev/null && echo "config-readable"
 [ -c /dev/kmsg ] && echo "device-kmsg"
 cp /monroe/config /monroe/results/config-copy.json
@@ -105,6 +106,15 @@ if grep -q '"mode":"exit3"' /monroe/config; then exit 3; fi
 if grep -q '"mode":"stubborn"' /monroe/config; then
   trap '' TERM
   while true; do echo "still here"; sleep 0.2; done
+fi
+if grep -q '"mode":"chatty"' /monroe/config; then
+  n=1
+  while true; do echo "tick-out-$n"; echo "tick-err-$n" >&2; n=$((n + 1)); sleep 0.1; done &
+  wait
+fi
+if grep -q '"mode":"linger"' /monroe/config; then
+  trap 'sleep 0.5; echo term > /monroe/results/term; exit 0' TERM
+  sleep 1000 & wait
 fi
 if grep -q '"mode":"long"' /monroe/config; then
   n=2

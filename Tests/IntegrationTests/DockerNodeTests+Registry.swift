@@ -81,6 +81,34 @@ extension DockerNodeTests {
         #expect(pulls.count == 2 && pulls[1] >= Double(start + 6), "pulled again after the run: \(pulls)")
     }
 
+    /// Scenario 80: an abort while the image downloads closes the pull's connection at once;
+    /// no image of the task is left, and its `deploy.log` is kept for the sync.
+    @Test func scenario080_abortDuringThePull() async throws {
+        let bed = try Self.testbed("docker-abort-pull")
+        defer { bed.close() }
+        // 3 MB at 100 kB/s: the pull would take 30 s.
+        let registry = try await SlowRegistry(directory: bed.directory, rate: 100_000)
+        defer { registry.stop() }
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(120)
+        let reference = "\(registry.address)/marvin/experiment-big:1"
+        let submitted = try bed.submit(script: reference, start: start, stop: start + 10)
+        let schedid = try #require(submitted.tasks.first)
+        #expect(await Self.waitUntil(20) { !Self.pullsStarted(bed, schedid).isEmpty }, "\(bed.daemonLog)")
+        try await Task.sleep(nanoseconds: 5_000_000_000)
+        let aborted = Date().timeIntervalSince1970
+        #expect(try bed.deleteExperiment(submitted.experiment) == 200)
+        #expect(await Self.waitUntil(15) { !registry.downloads(over: 100_000).isEmpty }, "the pull's connection is closed")
+        let download = registry.downloads(over: 100_000).first
+        // The node learns of the abort at its next heartbeat (every 10 s here).
+        #expect((download?.last ?? .infinity) < aborted + 12 && (download?.bytes ?? .max) < 3_000_000, "\(String(describing: download))")
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        for image in ["monroe-\(schedid):latest", reference] {
+            #expect(try DockerTestbed.api("/images/\(image.replacingOccurrences(of: "/", with: "%2F"))/json").status == 404, "\(image) is not on the node")
+        }
+        #expect(bed.deployLog(schedid).contains("pulling \(reference)"), "deploy.log is kept")
+    }
+
     /// Scenario 27 (a pull of about 12 s, `background_report_after: 5`): after 5 s the task
     /// reports `delayed; container downloading in background` once, then `deployed`; the
     /// registry served one download.
@@ -156,5 +184,38 @@ extension DockerNodeTests {
         #expect(!Self.pullsStarted(bed, schedid).isEmpty, "the pull had begun")
         let filters = "{\"label\":[\"org.monroe.schedid=\(schedid)\"]}".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         #expect(try DockerTestbed.api("/containers/json?all=1&filters=\(filters)").body.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    /// `deploy.image_cache_bytes` (§6.4, §6.5): the image of an ended task stays under its
+    /// reference, so the next task with that reference downloads nothing; once the cache holds
+    /// more than its size, the least recently used image goes. The two 3 MB images do not fit
+    /// together in 4 MB.
+    @Test func imageCacheKeepsTheLeastRecentlyUsedOut() async throws {
+        let docker = try DockerTestbed.require()
+        let bed = try Self.testbed("docker-image-cache", overrides: ["deploy": ["image_cache_bytes": 4_000_000]])
+        defer { bed.close() }
+        try await bed.startAndWaitForTheCtld()
+        func image(_ tag: Int) -> String { "\(docker.registry)/marvin/experiment-big:\(tag)" }
+        func present(_ name: String) -> Bool { (try? DockerTestbed.api("/images/\(name.replacingOccurrences(of: "/", with: "%2F"))/json").status) == 200 }
+        /// Deploys a task of `tag` and cancels it before its start; its deployment bytes.
+        func deployAndCancel(_ tag: Int) async throws -> Int64? {
+            let start = NodeTestbed.inSeconds(300)
+            let submitted = try bed.submit(script: image(tag), start: start, stop: start + 10)
+            let schedid = try #require(submitted.tasks.first)
+            #expect(try await bed.waitForStatus(schedid, ["deployed", "failed"], seconds: 60) == "deployed", "\(bed.daemonLog)")
+            let bytes = try bed.curl.request("\(bed.api)/schedules/\(schedid)", certificate: bed.alice, caFile: bed.pki.caCertificate)
+                .json?["report"]?["deployment"]?.integerValue
+            #expect(try bed.deleteExperiment(submitted.experiment) == 200)
+            #expect(await Self.waitUntil(30) { !present("monroe-\(schedid):latest") }, "cleanup removes the task's tag")
+            return bytes
+        }
+
+        #expect(try await deployAndCancel(1) ?? 0 > 3_000_000)
+        #expect(present(image(1)), "kept under its reference")
+        #expect(try await deployAndCancel(1) == 0, "the cached image is used again: nothing downloaded")
+        #expect(try await deployAndCancel(2) ?? 0 > 3_000_000)
+        #expect(present(image(2)), "the most recently used image stays")
+        #expect(!present(image(1)), "the least recently used image is evicted: \(bed.daemonLog)")
+        #expect(bed.daemonLog.contains("image cache: \(image(1)) removed, the cache holds more than 4000000 bytes"))
     }
 }

@@ -104,6 +104,61 @@ struct DockerNodeTests {
         #expect(numbers == Array(1...(numbers.max() ?? 1)), "container.log has every line once, in order, across the restart")
     }
 
+    /// Scenario 68: a container printing on both streams every 0.1 s while marvind is killed
+    /// and only restarted 20 s later: `container.log` has every line exactly once, in order,
+    /// each with its RFC 3339 time.
+    @Test func scenario068_logCaptureAcrossAKill() async throws {
+        let bed = try Self.testbed("docker-log-capture")
+        defer { bed.close() }
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let stop = start + 35
+        let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: stop, options: ["mode": "chatty"]).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["started"], seconds: 40) == "started", "\(bed.daemonLog)")
+        await NodeTestbed.sleep(until: Double(start + 5))
+        bed.killDaemon()
+        try await Task.sleep(nanoseconds: 20_000_000_000)
+        try bed.startDaemon()
+        #expect(try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 40) == "stopped", "\(bed.daemonLog)")
+        let lines = try String(contentsOfFile: bed.path("results/\(schedid)/container.log"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.allSatisfy { Self.time(String($0.prefix { $0 != " " })) != nil }, "every line starts with its time")
+        for stream in ["out", "err"] {
+            let numbers = lines.compactMap { line -> Int? in
+                guard let range = line.range(of: " tick-\(stream)-") else { return nil }
+                return Int(line[range.upperBound...])
+            }
+            #expect(numbers.count > 250 && numbers == Array(1...(numbers.max() ?? 1)), "\(stream): every line once, in order")
+        }
+    }
+
+    /// Scenario 86: marvind killed during `preparing` (a pre-start hook still running) and
+    /// restarted at once: the container still starts within 2 s of its second, and there is
+    /// never more than one container of the task.
+    @Test func scenario086_killDuringPreStart() async throws {
+        let bed = try Self.testbed("docker-kill-prestart", overrides: ["timing": ["prestart_lead": 12]])
+        defer { bed.close() }
+        try bed.program("pre-start.d/10-wait", "sleep 5", in: "hooks")
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(30)
+        let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: start + 10, options: ["mode": "long"]).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["deployed"], seconds: 20) == "deployed", "\(bed.daemonLog)")
+        await NodeTestbed.sleep(until: Double(start - 9))
+        bed.killDaemon()
+        try bed.startDaemon()
+        let filters = "{\"label\":[\"org.monroe.schedid=\(schedid)\"]}".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        var most = 0
+        while Date().timeIntervalSince1970 < Double(start + 3) {
+            let listed = (try? JSONParser.parse(try DockerTestbed.api("/containers/json?all=1&filters=\(filters)").body))?.arrayValue ?? []
+            most = max(most, listed.count)
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(most == 1, "one container at a time")
+        #expect(try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 30) == "stopped", "\(bed.daemonLog)")
+        let lines = try String(contentsOfFile: bed.path("results/\(schedid)/container.log"), encoding: .utf8).split(separator: "\n")
+        let first = try #require(lines.compactMap { Self.time(String($0.prefix { $0 != " " })) }.min())
+        #expect(abs(first - Double(start)) <= 2, "started \(first - Double(start)) s from its second")
+    }
+
     /// Scenario 74 with a container: a non-zero exit before the stop time.
     @Test func scenario074_containerExitCode() async throws {
         let bed = try Self.testbed("docker-exit")
@@ -355,6 +410,21 @@ struct DockerNodeTests {
         let report = try bed.curl.request("\(bed.api)/schedules/\(offline)", certificate: bed.alice, caFile: bed.pki.caCertificate).json?["report"]
         #expect(report?["deployment"] == 0, "\(String(describing: report))")
         #expect(try await bed.waitForStatus(refused, ["deployed", "delayed", "failed"], seconds: 30) == "delayed; container does not exist, or i/o timeout")
+    }
+
+    /// Scenario 75: a container that exits with 0 half a second after the SIGTERM sent at its
+    /// stop time was stopped: `stopped`, not `finished`.
+    @Test func scenario075_exitDuringTheGracePeriod() async throws {
+        let bed = try Self.testbed("docker-linger")
+        defer { bed.close() }
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: start + 6, options: ["mode": "linger"]).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["stopped", "finished", "failed"], seconds: 45) == "stopped", "\(bed.daemonLog)")
+        #expect(bed.result(schedid, "term") == "term", "the container saw SIGTERM and ended by itself")
+        let stat = try? JSONParser.parse(String(contentsOfFile: bed.path("results/\(schedid)/container.stat"), encoding: .utf8))
+        #expect(stat?["exit_code"] == 0)
+        #expect(stat?["stop_reason"] == "timer")
     }
 
     static func time(_ text: String) -> Double? {

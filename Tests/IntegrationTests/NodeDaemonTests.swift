@@ -396,6 +396,58 @@ struct NodeDaemonTests {
         #expect(ended - filled <= 11 + 2, "stopped \(ended - filled) s after exceeding")
     }
 
+    /// Scenario 37 (root): without a `storage` option the results filesystem has the default
+    /// size, 10 000 000 bytes rounded up to 4096.
+    @Test(.enabled(if: getuid() == 0)) func scenario037_defaultStorage() async throws {
+        let bed = try NodeTestbed("node-default-storage")
+        defer { bed.close() }
+        try bed.writeConfig(["results": ["mode": "loop"]])
+        try bed.program("exp-ok", Self.experiment)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(60)
+        let schedid = try #require(try bed.submit(script: "exp-ok", start: start, stop: start + 30).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["deployed", "failed"], seconds: 30) == "deployed", "\(bed.daemonLog)")
+        let disk = try FileManager.default.attributesOfItem(atPath: bed.path("results/\(schedid).disk"))
+        #expect((disk[.size] as? NSNumber)?.int64Value == 10_002_432)
+    }
+
+    /// Scenario 1: the legacy `/etc/marvind.conf` of the old scheduling client still validates;
+    /// what marvind no longer uses is named in warnings.
+    @Test func scenario001_legacyConfigValidates() async throws {
+        let bed = try NodeTestbed("node-legacy-config")
+        defer { bed.close() }
+        try "48\n".write(toFile: bed.path("nodeid"), atomically: true, encoding: .utf8)
+        let legacy = bed.path("marvind.conf")
+        try """
+            idfile: \(bed.path("nodeid"))
+            rest-server: https://scheduler.monroe-system.eu/v1
+            ssl:
+              key: \(bed.node.key)
+              cert: \(bed.node.cert)
+            hooks:
+              deploy: /usr/bin/container-deploy.sh
+              start: /usr/bin/container-start.sh
+              stop: /usr/bin/container-stop.sh
+            marvind_username: monroe
+            heartbeat_period: 60
+            log:
+              file: \(bed.path("marvind.log"))
+              level: 5
+            task_location: /experiments/monroe
+            status_directory: \(bed.path("results"))
+            config_directory: \(bed.path("config"))
+
+            """.write(toFile: legacy, atomically: true, encoding: .utf8)
+        chmod(legacy, 0o600)
+        let check = try await Program.run(bed.marvind, ["check-config", legacy])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let lines = check.stdout.split(separator: "\n").map(String.init)
+        for key in ["marvind_username", "task_location", "hooks.deploy", "hooks.start", "hooks.stop"] {
+            #expect(lines.contains { $0.contains(": \(key): warning: ") }, "\(key): \(check.stdout)")
+        }
+        #expect(lines.last == "configuration OK")
+    }
+
     /// Scenarios 2, 3 and 4: an invalid configuration exits 78, a bad id file names the file,
     /// and a second instance exits 1.
     @Test func scenario002_003_004_startUpRefusals() async throws {

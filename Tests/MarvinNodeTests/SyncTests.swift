@@ -88,9 +88,10 @@ import Testing
         #expect(try !outbox.status("failed; late", for: "7", at: 6, now: 6), "one final status per task")
         #expect(try outbox.status("deployed", for: "8", at: 7, now: 7))
         let pending = try outbox.pending()
-        #expect(pending.map(\.schedid) == ["7", "7", "8"])
-        #expect(pending[0].payload == "traffic=%7B%22deployment%22%3A20%7D&schedid=7")
-        #expect(pending[1].payload == "status=finished&schedid=7&when=5.250")
+        #expect(pending.map(\.schedid) == ["7", "7", "7", "8"])
+        #expect(pending[0].payload == "status=started&schedid=7&when=2.500", "a final status does not supersede `started`")
+        #expect(pending[1].payload == "traffic=%7B%22deployment%22%3A20%7D&schedid=7")
+        #expect(pending[2].payload == "status=finished&schedid=7&when=5.250")
     }
 
     @Test func settlingAndSurvivingAReopen() throws {

@@ -26,6 +26,9 @@ public final class NodeDaemon: @unchecked Sendable {
     private var clockRecovery: Task<Void, Never>?
     private var lastStatusLine = ""
     private var view = NodeStatusView.Daemon()
+    /// Rejected heartbeat entries already logged: the ctld repeats them in every answer, the
+    /// journal says it once (scenario 44).
+    private var loggedRejections: Set<String> = []
 
     /// Reads everything the daemon needs; prints the problem and returns the exit code when
     /// it cannot run.
@@ -172,7 +175,9 @@ public final class NodeDaemon: @unchecked Sendable {
                 $0.lastSuccess = NodeServices.now()
                 $0.certificateRejected = false
             }
-            for problem in rejected { logger.warning("heartbeat: \(problem)") }
+            for problem in rejected where viewLock.withLock({ loggedRejections.insert(problem).inserted }) {
+                logger.warning("heartbeat: \(problem)")
+            }
             let vanished = await supervisor.heartbeatAnswered(tasks, limit: Int(config.heartbeat.prefetch))
             for schedid in vanished where await client.checkSchedule(schedid) == .gone {
                 await supervisor.abort(schedid, because: "gone")
@@ -198,6 +203,7 @@ public final class NodeDaemon: @unchecked Sendable {
                 case .unparsable: "unparsable response"
                 case .certificateRejected: "node certificate rejected by ctld"
                 case .unavailable: "ctld unavailable"
+                case .serverUnverified: "the ctld certificate could not be verified against ssl.ca"
                 case .protocolError(let status): "HTTP \(status)"
                 }
                 logger.warning("heartbeat failed (\(failures) in a row): \(text)")

@@ -82,7 +82,7 @@ public final class DockerRuntime: TaskRuntime, Sendable {
         }
         do {
             try await engine.call(.POST, "/images/\(id)/tag?repo=\(DockerEngine.query(task.runName))&tag=latest", accept: [201])
-            if !task.keepReference && reference.digest == nil {
+            if !task.keepReference && config.deploy.imageCacheBytes == 0 && reference.digest == nil {
                 try await engine.call(.DELETE, "/images/\(DockerEngine.query(reference.description))?noprune=1", accept: [404, 409])
             }
         } catch {
@@ -361,5 +361,26 @@ public final class DockerRuntime: TaskRuntime, Sendable {
 
     public func removeImage(for task: RunTask) async {
         _ = try? await engine.call(.DELETE, "/images/\(DockerEngine.query(task.runName + ":latest"))", accept: [404, 409])
+    }
+
+    public func cacheImage(for task: RunTask) async -> Bool {
+        // Tagged again: an eviction may have taken the reference while the task still ran.
+        guard let reference = ImageReference(task.script), reference.digest == nil, let imageID = task.imageID,
+              (try? await engine.call(.POST, "/images/\(imageID)/tag?repo=\(DockerEngine.query(reference.name))&tag=\(DockerEngine.query(reference.tag ?? "latest"))",
+                                      accept: [201])) != nil
+        else { return false }
+        await removeImage(for: task)
+        return true
+    }
+
+    public func evictImage(_ reference: String) async {
+        if reference.hasPrefix("sha256:") {
+            // By id only when no tag names it any more: deleting by id would take a tag with it.
+            guard let tags = try? await engine.call(.GET, "/images/\(reference)/json").json?["RepoTags"], tags.arrayValue?.isEmpty ?? true else { return }
+            _ = try? await engine.call(.DELETE, "/images/\(reference)", accept: [404, 409])
+            return
+        }
+        let name = ImageReference(reference)?.description ?? reference
+        _ = try? await engine.call(.DELETE, "/images/\(DockerEngine.query(name))", accept: [404, 409])
     }
 }

@@ -167,6 +167,8 @@ public final class ProcessRuntime: TaskRuntime, @unchecked Sendable {
     }
 
     public func removeImage(for task: RunTask) async {}
+    public func cacheImage(for task: RunTask) async -> Bool { false }
+    public func evictImage(_ reference: String) async {}
 
     public func shutdown() async {}
 

@@ -46,6 +46,14 @@ public protocol TaskRuntime: Sendable {
     /// Removes the task's image (§9.6 step 6); idempotent.
     func removeImage(for task: RunTask) async
 
+    /// Keeps the task's image for the image cache (§6.4): under its reference, without the
+    /// task's own tag. False when the runtime keeps no images (then `removeImage` applies).
+    func cacheImage(for task: RunTask) async -> Bool
+
+    /// Removes a cached image's reference, and the image once nothing else names it; given an
+    /// image id, removes that image when no tag names it.
+    func evictImage(_ reference: String) async
+
     /// Closes connections (daemon shutdown).
     func shutdown() async
 }

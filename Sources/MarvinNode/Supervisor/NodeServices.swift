@@ -10,6 +10,7 @@ public struct NodeServices: Sendable {
     public let outbox: Outbox
     public let facts: NodeFacts
     public let imageSizes: ImageSizes
+    public let imageCache: ImageCache
     public let runtime: any TaskRuntime
     public let hooks: HookRunner
     public let results: ResultsStorage
@@ -24,6 +25,7 @@ public struct NodeServices: Sendable {
         facts = NodeFacts(store: store)
         imageSizes = ImageSizes(store: store)
         self.runtime = runtime
+        imageCache = ImageCache(limit: config.deploy.imageCacheBytes, sizes: imageSizes, runtime: runtime, logger: logger)
         metrics = NodeMetrics()
         hooks = HookRunner(config: config, logger: logger, metrics: metrics)
         results = ResultsStorage(config: config)

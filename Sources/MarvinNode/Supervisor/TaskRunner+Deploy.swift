@@ -96,23 +96,23 @@ extension TaskRunner {
             if await supervisor.occupant != nil && !config.deploy.duringExperiment {
                 return .failure(RuntimeFailure(code: 105, "another experiment is preparing or running"))
             }
-            image = try await watchedPull(task).get()
+            image = try await pullMakingSpace(task).get()
         } catch {
             if services.runtime.kind == "docker" { services.metrics.pull(ok: false, bytes: 0, duration: ContinuousClock.now - pullStarted) }
             if let received = error.downloadedBytes { try? services.imageSizes.remember(script, size: received, now: Int64(now)) }
             return .failure(error)
         }
-        if let size = image.size { try? services.imageSizes.remember(script, size: size, imageID: image.imageID, now: Int64(now)) }
+        if let size = image.size { try? services.imageSizes.remember(script, size: size, now: Int64(now)) }
         if services.runtime.kind == "docker" { services.metrics.pull(ok: true, bytes: image.deploymentBytes, duration: ContinuousClock.now - pullStarted) }
         background.cancel()
         if config.deploy.checkStorageQuota && image.deploymentBytes > options.storage {
-            await services.runtime.removeImage(for: task)
+            await services.imageCache.discard(task)
             return .failure(RuntimeFailure(code: 102, "\(image.deploymentBytes) bytes downloaded for a storage of \(options.storage)"))
         }
 
         set([.substep: "results_fs", .imageID: image.imageID])
         do {
-            try await services.results.prepare(schedid, storage: options.storage, log: log)
+            try await resultsMakingSpace(storage: options.storage, sparing: script)
             try log.move(to: services.results.path(schedid))
         } catch let failure as RuntimeFailure {
             return .failure(failure)
@@ -134,6 +134,29 @@ extension TaskRunner {
         let hooks = await runHooks(.deploy, withImage, log: .deploy)
         if hooks.code != 0 { return .failure(RuntimeFailure(code: Int(hooks.code), "deploy hook exited with code \(hooks.code)")) }
         return .success(image)
+    }
+
+    /// The pull; a disk check that fails first evicts cached images, least recently used
+    /// first, and tries again (§6.4).
+    func pullMakingSpace(_ task: RunTask) async -> Result<PreparedImage, RuntimeFailure> {
+        while true {
+            let outcome = await watchedPull(task)
+            guard case .failure(let failure) = outcome, failure.code == 101, await services.imageCache.evictOldest(sparing: task.script) else {
+                return outcome
+            }
+            log.write(.deploy, "\(failure.message); a cached image was removed to make space")
+        }
+    }
+
+    /// The results filesystem, made as `pullMakingSpace` makes its pull.
+    func resultsMakingSpace(storage: Int64, sparing reference: String) async throws(RuntimeFailure) {
+        while true {
+            do {
+                return try await services.results.prepare(schedid, storage: storage, log: log)
+            } catch {
+                guard error.code == 101, await services.imageCache.evictOldest(sparing: reference) else { throw error }
+            }
+        }
     }
 
     /// The pull, watched from outside (the engine's answer streams for as long as the pull

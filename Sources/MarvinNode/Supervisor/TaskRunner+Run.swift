@@ -291,7 +291,7 @@ extension TaskRunner {
         if let script = record.script {
             let task = RunTask(schedid: schedid, expID: record.expID, script: script, stop: record.stop, imageID: record.imageID)
             if let runID = record.runID { await services.runtime.remove(runID, task: task) }
-            await services.runtime.removeImage(for: task)
+            await services.imageCache.taskEnded(task, now: Int64(now))
         }
         try? FileManager.default.removeItem(atPath: services.configFile(schedid))
         try? FileManager.default.removeItem(atPath: services.taskDirectory(schedid))

@@ -46,6 +46,8 @@ public final class ControllerClient: Sendable {
         var status: Int?
         var body: String
         var retryAfter: Int64?
+        /// No answer because the ctld's certificate failed verification against `ssl.ca`.
+        var serverUnverified = false
         var message: String? { (try? JSONParser.parse(body))?["message"]?.stringValue }
     }
 
@@ -65,14 +67,15 @@ public final class ControllerClient: Sendable {
                 status: Int(response.status.code), body: String(buffer: body),
                 retryAfter: response.headers.first(name: "Retry-After").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
         } catch {
-            return Answer(status: nil, body: "", retryAfter: nil)
+            // BoringSSL names the reason; the error types differ between handshake paths.
+            return Answer(status: nil, body: "", retryAfter: nil, serverUnverified: "\(error)".contains("CERTIFICATE_VERIFY_FAILED"))
         }
     }
 
     /// `PUT <rest-server>/resources/<nodeid>` (§4.2, §4.3).
     public func heartbeat(_ request: HeartbeatRequest, prefetch: Int, timeout: TimeAmount? = nil) async -> HeartbeatOutcome {
         let answer = await send(.PUT, "/resources/\(nodeID)", form: request.formBody, timeout: timeout)
-        guard let status = answer.status else { return .failed(.unavailable, retryAfter: nil) }
+        guard let status = answer.status else { return .failed(answer.serverUnverified ? .serverUnverified : .unavailable, retryAfter: nil) }
         return HeartbeatOutcome(status: status, body: answer.body, retryAfter: answer.retryAfter, prefetch: prefetch)
     }
 

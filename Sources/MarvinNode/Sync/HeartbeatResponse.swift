@@ -12,6 +12,8 @@ public enum HeartbeatOutcome: Sendable, Equatable {
         case certificateRejected
         /// 429, 5xx, timeouts, connection and TLS errors.
         case unavailable
+        /// The ctld's certificate is not signed by `ssl.ca` (§4.2): nothing was sent.
+        case serverUnverified
         /// Any other 4xx: a protocol bug on one side.
         case protocolError(status: Int)
     }

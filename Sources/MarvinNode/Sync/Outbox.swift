@@ -39,8 +39,12 @@ public final class Outbox: Sendable {
         if let task {
             if (task["final_queued"] as Bool) || (task["last_status"] as String?) == status.text { return false }
         }
-        // Latest wins over an undelivered open status; a final one is never removed.
-        try db.execute(sql: "DELETE FROM outbox WHERE schedid = ? AND kind = 'status' AND final = 0", arguments: [schedid])
+        // Latest wins over an undelivered open status, but a final status leaves it in place:
+        // the ctld learns that the run started before it learns how it ended (scenarios 17
+        // and 20). A final status is never removed.
+        if !status.isFinal {
+            try db.execute(sql: "DELETE FROM outbox WHERE schedid = ? AND kind = 'status' AND final = 0", arguments: [schedid])
+        }
         try db.execute(
             sql: "INSERT INTO outbox (schedid, kind, final, status_text, payload, created) VALUES (?, 'status', ?, ?, ?, ?)",
             arguments: [schedid, status.isFinal, status.text, payload, now])

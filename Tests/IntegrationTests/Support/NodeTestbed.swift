@@ -14,6 +14,8 @@ final class NodeTestbed {
     let alice: (cert: String, key: String)
     let marvind: String
     var daemon: ChildProcess?
+    /// Where marvind sends its requests: the real ctld, unless a test points it at a `CtldStub`.
+    var restServer: String?
     var configPath: String { path("marvind.yaml") }
 
     init(_ name: String, ctldPolicy: String = "lead_time: 1\n  asap_slack: 0\n  min_runtime: 5\n  padding: 0") throws {
@@ -46,7 +48,7 @@ final class NodeTestbed {
     /// section by section.
     func writeConfig(_ overrides: JSONValue = [:]) throws {
         let base: JSONValue = [
-            "id": 48, "rest-server": .string(api),
+            "id": 48, "rest-server": .string(restServer ?? api),
             "ssl": ["cert": .string(node.cert), "key": .string(node.key), "ca": .string(pki.caCertificate)],
             "heartbeat_period": 10, "heartbeat_jitter": 0, "heartbeat_backoff_max": 20,
             "status_directory": .string(path("results")), "config_directory": .string(path("config")),
