@@ -9,7 +9,7 @@ struct Marvind: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marvind",
         abstract: "The Marvin node supervisor.",
-        subcommands: [Run.self, CheckConfig.self, Status.self, EmergencyStopCommand.self, Version.self])
+        subcommands: [Run.self, CheckConfig.self, Status.self, Results.self, EmergencyStopCommand.self, Version.self])
 }
 
 /// `marvind run [--config PATH]`: the daemon. Exit 0 after a clean shutdown, 1 on a fatal
@@ -41,6 +41,47 @@ struct Status: ParsableCommand {
         let view = try NodeStatusCommand.view(config: validConfiguration(config), configPath: config)
         print(json ? JSONWriter.write(view.json) : NodeStatusCommand.text(view.json))
         if !view.running { throw ExitCode(3) }
+    }
+}
+
+/// `marvind results list|purge` (§1.5, §9.7): results kept on the node; deliberate deletion.
+struct Results: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the results kept on this node, or delete one task's results.", subcommands: [List.self, Purge.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every task's results that are still on this node.")
+
+        @Option(help: "The configuration file.") var config = NodeConfigFile.defaultPath
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func run() throws {
+            let entries = ResultsInventory(config: try validConfiguration(config)).list()
+            print(json ? JSONWriter.write(ResultsInventory.json(entries)) : ResultsInventory.text(entries))
+        }
+    }
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete one task's results for good (its task must be done).")
+
+        @Option(help: "The configuration file.") var config = NodeConfigFile.defaultPath
+        @Argument(help: "The task's schedid.") var schedid: String
+        @Flag(help: "Confirm the deletion; nothing is deleted without it.") var yes = false
+
+        func validate() throws {
+            guard yes else { throw ValidationError("purge deletes results that were never synced; add --yes to confirm") }
+        }
+
+        func run() async throws {
+            let inventory = ResultsInventory(config: try validConfiguration(config))
+            do {
+                try await inventory.purge(schedid)
+                print("results of task \(schedid) deleted")
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
     }
 }
 
@@ -111,7 +152,7 @@ func runAsync<Command: AsyncParsableCommand>(_ command: Command) async throws {
 func arguments() -> [String] {
     let given = Array(CommandLine.arguments.dropFirst())
     guard let first = given.first else { return ["run"] }
-    let commands = ["run", "check-config", "status", "emergency-stop", "version", "help"]
+    let commands = Marvind.configuration.subcommands.map { $0._commandName } + ["help"]
     if !first.hasPrefix("-") && !commands.contains(first) { return ["run", "--config", first] + given.dropFirst() }
     return given
 }
@@ -124,7 +165,10 @@ do {
         try command.run()
     }
 } catch {
-    Marvind.exit(withError: error.isUsageError ? ExitCode(2) : error)
+    guard error.isUsageError else { Marvind.exit(withError: error) }
+    // The message as ArgumentParser words it, with the exit code of §1.5.
+    FileHandle.standardError.write(Data((Marvind.fullMessage(for: error) + "\n").utf8))
+    Marvind.exit(withError: ExitCode(2))
 }
 
 extension Error {

@@ -57,4 +57,34 @@ extension DockerNodeTests {
         #expect(log.contains("disk space ran out during the pull"), "\(log)")
         #expect(log.components(separatedBy: "for the image").count >= 3, "later attempts wait for the remembered size: \(log)")
     }
+
+    /// Scenario 100: while marvind is stopped, the results filesystem of a running task is
+    /// unmounted, an engine restart takes the container, and the disk is destroyed. The restarted
+    /// marvind does not restart the run: `failed; results filesystem could not be mounted after
+    /// restart`; the disk is kept and `marvind results list` shows it.
+    @Test func scenario100_damagedResultsFilesystem() async throws {
+        let bed = try Self.testbed("docker-damaged-results")
+        defer { bed.close() }
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(20)
+        let schedid = try #require(try bed.submit(script: Self.image, start: start, stop: start + 120, options: ["mode": "long"]).tasks.first)
+        #expect(try await bed.waitForStatus(schedid, ["started"], seconds: 40) == "started", "\(bed.daemonLog)")
+        #expect(bed.stopDaemon() == 0)
+        let directory = bed.path("results/\(schedid)")
+        let disk = bed.path("results/\(schedid).disk")
+        let size = try #require((try FileManager.default.attributesOfItem(atPath: disk)[.size] as? NSNumber)?.intValue)
+        #expect(try await Program.run("/bin/umount", ["-l", directory]).status == 0)
+        try await DockerTestbed.restartEngine()
+        // Every superblock gone: the whole disk overwritten with zeros, once the container (and
+        // with it the filesystem's last mount) is gone, so nothing writes it back.
+        let zeroed = try await Program.run("/bin/dd", ["if=/dev/zero", "of=\(disk)", "bs=4096", "count=\(size / 4096)", "conv=notrunc"])
+        #expect(zeroed.status == 0, "\(zeroed.stderr)")
+        try bed.startDaemon()
+        let final = try await bed.waitForStatus(schedid, ["failed", "restarted", "stopped"], seconds: 60)
+        #expect(final == "failed; results filesystem could not be mounted after restart", "\(bed.daemonLog)")
+        #expect(FileManager.default.fileExists(atPath: disk), "the disk is kept")
+        let listed = try await Program.run(bed.marvind, ["results", "list", "--json", "--config", bed.configPath])
+        let entry = (try? JSONParser.parse(listed.stdout))?["results"]?.arrayValue?.first { $0["schedid"] == .string(schedid) }
+        #expect(entry?["disk"] == .string(disk) && entry?["mounted"] == false, "\(listed.stdout)")
+    }
 }

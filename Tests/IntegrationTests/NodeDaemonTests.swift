@@ -21,7 +21,7 @@ struct NodeDaemonTests {
 
     /// Scenarios 48 (`/monroe/config`), 73 (finished early) and 77 (`container.stat`), with a
     /// start within 1 s of its second.
-    @Test func scenario048_073_077_124_126_runOnTimeAndFinishEarly() async throws {
+    @Test func scenario048_073_077_124_125_126_runOnTimeAndFinishEarly() async throws {
         let bed = try NodeTestbed("node-run")
         defer { bed.close() }
         let observability = "127.0.0.1:\(Integration.freePort())"
@@ -117,6 +117,8 @@ struct NodeDaemonTests {
         let down = try await Program.run(bed.marvind, ["status", "--json", "--config", bed.configPath])
         #expect(down.status == 3, "scenario 125: exit 3 without the daemon")
         #expect((try? JSONParser.parse(down.stdout))?["daemon"] == "not running")
+        let listed = (try? JSONParser.parse(down.stdout))?["tasks"]?.arrayValue ?? []
+        #expect(listed.contains { $0["schedid"] == .string(schedid) && $0["state"] == "done" }, "tasks from the state database: \(down.stdout)")
     }
 
     /// A run until SIGTERM, with the times it started and got the signal.
@@ -231,8 +233,14 @@ struct NodeDaemonTests {
         #expect(bed.result(onTime, "started-at") == nil, "no run")
 
         try "0\n".write(toFile: flag, atomically: true, encoding: .utf8)
-        let lateStart = NodeTestbed.inSeconds(20)
-        let late = try #require(try bed.submit(script: "exp-ok", start: lateStart, stop: lateStart + 30, options: ["hook": "late"]).tasks.first)
+        // The ctld keeps the node in maintenance until a heartbeat says `maintenance=0`.
+        var submitted: (experiment: Int64, tasks: [String])?
+        for _ in 0..<30 where submitted == nil {
+            let lateStart = NodeTestbed.inSeconds(20)
+            submitted = try? bed.submit(script: "exp-ok", start: lateStart, stop: lateStart + 30, options: ["hook": "late"])
+            if submitted == nil { try await Task.sleep(nanoseconds: 1_000_000_000) }
+        }
+        let late = try #require(submitted?.tasks.first, "the ctld took the node out of maintenance")
         #expect(try await bed.waitForStatus(late, ["failed", "started"], seconds: 40) == "failed; started into maintenance mode.", "\(bed.daemonLog)")
         // `deployed` comes first (the ctld keeps only the latest status).
         let log = bed.daemonLog
@@ -409,6 +417,47 @@ struct NodeDaemonTests {
         #expect(try await bed.waitForStatus(schedid, ["deployed", "failed"], seconds: 30) == "deployed", "\(bed.daemonLog)")
         let disk = try FileManager.default.attributesOfItem(atPath: bed.path("results/\(schedid).disk"))
         #expect((disk[.size] as? NSNumber)?.int64Value == 10_002_432)
+    }
+
+    /// `marvind results list` and `purge` (§1.5, §9.7): a done task's results are listed with
+    /// their state and size and deleted only with `--yes`; a task that is not done and an
+    /// unknown id are refused (exit 1) and nothing is deleted.
+    @Test func resultsListAndPurge() async throws {
+        let bed = try NodeTestbed("node-results-command")
+        defer { bed.close() }
+        try bed.program("exp-ok", Self.experiment)
+        try await bed.startAndWaitForTheCtld()
+        let start = NodeTestbed.inSeconds(15)
+        let done = try #require(try bed.submit(script: "exp-ok", start: start, stop: start + 20).tasks.first)
+        let later = try #require(try bed.submit(script: "exp-ok", start: start + 600, stop: start + 620).tasks.first)
+        #expect(try await bed.waitForStatus(done, ["finished", "failed"], seconds: 40) == "finished", "\(bed.daemonLog)")
+        func results(_ arguments: String...) async throws -> ProgramResult {
+            try await Program.run(bed.marvind, ["results"] + arguments + ["--config", bed.configPath])
+        }
+        var listed: [JSONValue] = []
+        for _ in 0..<40 {
+            listed = (try? JSONParser.parse(try await results("list", "--json").stdout))?["results"]?.arrayValue ?? []
+            if listed.first(where: { $0["schedid"] == .string(done) })?["state"] == "done" { break }
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
+        let entry = try #require(listed.first { $0["schedid"] == .string(done) }, "\(listed)")
+        #expect(entry["state"] == "done")
+        #expect((entry["bytes"]?.integerValue ?? 0) > 0)
+        #expect(entry["directory"] == .string(bed.path("results/\(done)")))
+        #expect(listed.contains { $0["schedid"] == .string(later) && $0["state"] == "deployed" })
+        #expect(try await results("list").stdout.contains("\(done)\tdone\t"))
+
+        let unconfirmed = try await results("purge", done)
+        #expect(unconfirmed.status != 0 && unconfirmed.stderr.contains("--yes"), "\(unconfirmed.stderr)")
+        let busy = try await results("purge", later, "--yes")
+        #expect(busy.status == 1 && busy.stderr.contains("task \(later) is deployed on this node"), "\(busy.stderr)")
+        let unknown = try await results("purge", "4711", "--yes")
+        #expect(unknown.status == 1 && unknown.stderr.contains("no results of task 4711"))
+        #expect(FileManager.default.fileExists(atPath: bed.path("results/\(done)/container.log")), "nothing deleted so far")
+        let purged = try await results("purge", done, "--yes")
+        #expect(purged.status == 0, "\(purged.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: bed.path("results/\(done)")))
+        #expect(FileManager.default.fileExists(atPath: bed.path("results/\(later)")))
     }
 
     /// Scenario 1: the legacy `/etc/marvind.conf` of the old scheduling client still validates;

@@ -73,6 +73,41 @@ struct SystemdUnitTests {
         #expect(task?["last_status"] == "stopped", "\(String(describing: status))\n\(boot)")
         #expect(machine.file("units-after.txt").isEmpty, "\(machine.file("units-after.txt"))")
     }
+
+    /// Scenario 92: a hung daemon (SIGSTOP) stops feeding the watchdog; systemd aborts it,
+    /// kills it `TimeoutAbortSec` later and starts it again within `WatchdogSec` + `RestartSec`
+    /// + 5 s, and the new daemon takes its task over. (A `process` run shares the daemon's
+    /// cgroup and dies with it; containers live outside it and are adopted, scenario 88.)
+    @Test func scenario092_hungDaemonIsRestartedByTheWatchdog() async throws {
+        let machine = try NspawnNode("nspawn-watchdog", overrides: ["timing": ["prestart_lead": 3, "idle_period": 0, "late_start_min_runtime": 2]])
+        defer { machine.close() }
+        try machine.program("exp-long", "#!/bin/sh\nwhile true; do sleep 0.2; done\n")
+        let start = Int64(Date().timeIntervalSince1970) + 40
+        try machine.addTasks(["1001"], start: start, stop: start + 180, script: "exp-long")
+        let boot = try await machine.boot(probe: """
+            status() { /usr/bin/marvind status --json --config /etc/marvind.conf; }
+            for i in $(seq 90); do status | grep -q '"state": "running"' && break; sleep 1; done
+            first=$(systemctl show -p MainPID --value marvind)
+            kill -STOP "$first"
+            date +%s > /marvin-test/stopped-at
+            for i in $(seq 240); do
+              pid=$(systemctl show -p MainPID --value marvind)
+              [ "$pid" != "$first" ] && [ "$pid" != 0 ] && systemctl is-active -q marvind && break
+              sleep 0.5
+            done
+            date +%s > /marvin-test/restarted-at
+            status > /marvin-test/status.json
+            systemctl show -p NRestarts marvind > /marvin-test/restarts.txt
+            """)
+        let stopped = try #require(Int64(machine.file("stopped-at").trimmingCharacters(in: .whitespacesAndNewlines)), "\(boot)")
+        let restarted = try #require(Int64(machine.file("restarted-at").trimmingCharacters(in: .whitespacesAndNewlines)), "\(boot)")
+        #expect(restarted - stopped <= 60 + 5 + 5, "restarted \(restarted - stopped) s after the hang\n\(boot)")
+        #expect(machine.file("restarts.txt") == "NRestarts=1\n", "\(machine.file("restarts.txt"))")
+        // The new daemon took the task over (its `process` run died with the old one's cgroup).
+        let status = try? JSONParser.parse(machine.file("status.json"))
+        #expect(status?["daemon"] == "running", "\(boot)")
+        #expect(status?["tasks"]?.arrayValue?.first?["schedid"] == "1001", "\(String(describing: status))")
+    }
 }
 
 /// The `OnCalendar=` text systemd shows for an instant (`TimersCalendar={ OnCalendar=… ; …}`).

@@ -48,6 +48,8 @@ import Testing
         #expect(Self.next(.preparing, .startFailed(code: 11)) == .init(.cleaning, status: "failed; network namespace does not exist."))
         #expect(Self.next(.preparing, .startFailed(code: 127)) == .init(.cleaning, status: "failed; docker run exit code 127: entry point not found?"))
         #expect(Self.next(.preparing, .startFailed(code: 2)) == .init(.cleaning, status: "failed; start hook exit code 2."))
+        #expect(Self.next(.preparing, .resultsUnmountable) == .init(.cleaning, status: "failed; results filesystem could not be mounted after restart"))
+        #expect(Self.next(.running, .resultsUnmountable) == nil)
     }
 
     @Test func stopsAndFinalTexts() {

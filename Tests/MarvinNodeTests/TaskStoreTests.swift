@@ -35,9 +35,10 @@ import Testing
         #expect(record.privateOptions["_token"] == "s3cr3t")
         #expect(record.script == "x/y:1")
         #expect(try reopened.active().map(\.schedid) == ["6", "7"], "start order, for known_tasks")
-        // Undelivered, the open `deployed` gave way to the final status (latest wins, §4.4).
+        // The final status is queued behind the undelivered `deployed`, which it does not replace.
         let reports = try Outbox(store: try NodeStateStore(path: path)).pending().map(\.payload)
-        #expect(reports == ["status=failed%3B%20traffic%20quota%20exceeded%20on%20interface%208946%20%28op0%29&schedid=7&when=7.000"])
+        #expect(reports == ["status=deployed&schedid=7&when=5.000",
+                            "status=failed%3B%20traffic%20quota%20exceeded%20on%20interface%208946%20%28op0%29&schedid=7&when=7.000"])
         #expect(throws: TaskStore.UnknownTask.self) { try tasks.apply(.init(.deploying), to: "99", now: 9, at: 9) }
     }
 }

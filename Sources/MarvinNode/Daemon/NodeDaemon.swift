@@ -343,7 +343,8 @@ public final class NodeDaemon: @unchecked Sendable {
     /// The status line for systemd.
     func statusLine() -> String {
         let (reachable, clockPlausible) = viewRead { ($0.reachable, $0.clockPlausible) }
-        return describe(reachable: reachable) + (clockPlausible ? "" : "; wall clock not verified")
+        return (services.stateWrites.failing ? "state database write failing; " : "") + describe(reachable: reachable)
+            + (clockPlausible ? "" : "; wall clock not verified")
     }
 
     private func describe(reachable: Bool) -> String {
@@ -362,6 +363,7 @@ public final class NodeDaemon: @unchecked Sendable {
     func statusJSON(running: Bool = true) -> JSONValue {
         var daemon = viewRead { $0 }
         daemon.busy = active(in: [.preparing, .running, .stopping, .cleaning])
+        daemon.stateWriteFailing = services.stateWrites.failing
         return NodeStatusView.build(config: config, configPath: configPath, tasks: services.tasks, outbox: services.outbox,
                                     maintenance: services.maintenanceFlag, development: services.developmentFlag, daemon: running ? daemon : nil)
     }

@@ -25,6 +25,7 @@ public enum NodeStatusCommand {
                 + (json["ctld"]?["certificate_rejected"] == true ? ", certificate rejected" : ""),
             "outbox: \(json["outbox"]?.integerValue ?? 0) report(s) pending",
         ]
+        if json["state_database"]?["write_failing"] == true { lines.append("state database write failing") }
         let tasks = json["tasks"]?.arrayValue ?? []
         lines.append(tasks.isEmpty ? "no tasks" : "SCHEDID\tSTATE\tSTART\tSTOP\tLAST STATUS")
         for task in tasks {

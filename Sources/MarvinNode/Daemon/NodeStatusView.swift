@@ -16,6 +16,7 @@ public struct NodeStatusView: Sendable {
         public var busy: String?
         public var idle = false
         public var clockPlausible = true
+        public var stateWriteFailing = false
 
         public init() {}
     }
@@ -48,6 +49,7 @@ public struct NodeStatusView: Sendable {
                 "certificate_rejected": .bool(daemon?.certificateRejected ?? false),
             ],
             "flags": ["maintenance": .bool(maintenance), "development": .bool(development), "reason": .null, "lease_until": .null],
+            "state_database": ["path": .string(config.directories.stateDatabase), "write_failing": .bool(daemon?.stateWriteFailing ?? false)],
             "busy": JSONValue(daemon?.busy),
             "tasks": .array(taskViews),
             "outbox": .int(Int64(pending.count)),

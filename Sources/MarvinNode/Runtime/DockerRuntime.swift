@@ -244,8 +244,12 @@ public final class DockerRuntime: TaskRuntime, Sendable {
         if state["Running"] == true { return .running }
         if state["Status"] == "created" { return .created }
         let finished = state["FinishedAt"]?.stringValue.flatMap { DockerTime($0) }?.interval
-        // Ended less than 60 s before this boot: killed by the reboot, not ended by itself (§5.8).
+        // Ended before this boot or less than 60 s before the engine started: killed by the
+        // reboot or by the engine's restart, not ended by itself (§5.8).
         if let finished, finished < Self.bootTime() + 60 { return .gone }
+        if let finished, let engineStart = Self.engineStartTime(socket: config.docker.socket), finished > engineStart - 60, finished < engineStart + 5 {
+            return .gone
+        }
         return .exited(code: state["ExitCode"]?.integerValue.map { Int32(truncatingIfNeeded: $0) }, finishedAt: finished)
     }
 
@@ -254,6 +258,20 @@ public final class DockerRuntime: TaskRuntime, Sendable {
         let stat = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
         let line = stat.split(separator: "\n").first { $0.hasPrefix("btime ") }
         return line.flatMap { Double($0.dropFirst(6)) } ?? 0
+    }
+
+    /// When the engine answering on `socket` started: the start time of the process at the
+    /// other end of the socket (field 22 of its /proc stat, in clock ticks after boot); nil
+    /// when it cannot be told (another pid namespace, a socket-activation proxy).
+    static func engineStartTime(socket: String) -> Double? {
+        guard let fd = UnixSocket.connect(socket, timeout: 2) else { return nil }
+        defer { close(fd) }
+        guard let pid = UnixSocket.peerPID(fd), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let name = stat.range(of: ") ", options: .backwards) else { return nil }
+        // Fields after the command name start with field 3 (state).
+        let fields = stat[name.upperBound...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+        return bootTime() + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     public func waitForExit(_ runID: String) async -> RunExit {

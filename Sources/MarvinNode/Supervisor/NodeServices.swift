@@ -17,6 +17,7 @@ public struct NodeServices: Sendable {
     public let logger: Logger
     public let metrics: NodeMetrics
     public let backupStop: BackupStopUnit
+    public let stateWrites = StateWrites()
 
     public init(config: NodeConfig, configPath: String, store: NodeStateStore, runtime: any TaskRuntime, logger: Logger) {
         self.config = config

@@ -86,9 +86,17 @@ public actor NodeSupervisor {
         do {
             applied = try services.tasks.apply(step, to: schedid, now: Int64(now), at: now, expecting: expecting, event: Self.name(event))
         } catch {
-            logger.error("task \(schedid): state database write failing: \(error)")
             services.metrics.stateWriteError()
+            // Logged once per failing spell: the runners try again every second.
+            if services.stateWrites.failed(at: now) {
+                logger.error("task \(schedid): state database write failing: \(error)")
+                changeHandler?()
+            }
             return false
+        }
+        if services.stateWrites.succeeded() {
+            logger.notice("state database writes succeed again")
+            changeHandler?()
         }
         guard let applied else { return false }
         if step.state != record.state { logger.info("task \(schedid): \(record.state.rawValue) -> \(step.state.rawValue) (\(Self.name(event)))") }

@@ -12,6 +12,7 @@ public enum StatusTexts {
     public static let busyUntilStop = "failed; node busy with another experiment until stop time"
     public static let maintenanceOnTime = "failed; node is in maintenance mode."
     public static let stateLost = "failed; task state lost on node"
+    public static let resultsUnmountable = "failed; results filesystem could not be mounted after restart"
 
     /// A deploy code (§5.7): nil for 0 (`deployed`); delayed codes are retried.
     public static func deploy(code: Int) -> (text: String, retry: Bool) {

@@ -18,6 +18,9 @@ public enum TaskLifecycle {
         case nodeOccupied
         case runStarted(restart: Bool)
         case startFailed(code: Int)
+        /// A run to be restarted after a reboot or engine restart finds its results
+        /// filesystem beyond repair (§5.8).
+        case resultsUnmountable
         /// The run must end for this reason (timer, own exit, quota, …).
         case stop(StopReason)
         case abort
@@ -74,6 +77,8 @@ public enum TaskLifecycle {
             return Step(.running, status: restart ? StatusTexts.restarted : StatusTexts.started)
         case (.preparing, .startFailed(let code)):
             return Step(.cleaning, status: StatusTexts.startFailure(code: code))
+        case (.preparing, .resultsUnmountable):
+            return Step(.cleaning, status: StatusTexts.resultsUnmountable)
         case (.running, .stop(let reason)):
             return Step(.stopping, reason: reason)
         case (let current, .abort) where current.isBeforeCleaning:

@@ -26,6 +26,8 @@ extension TaskRunner {
     // MARK: - preparing
 
     func prepareAndStart(_ record: TaskStore.Record, timers: TaskTimers) async {
+        // No run starts while a transition cannot be saved (scenario 128).
+        if services.stateWrites.failing { return }
         // One experiment at a time (§5.10): a task that waited for the node and can no longer
         // run long enough fails without taking it.
         if waitingForNode && !timers.allowsStart(at: Int64(now)) {
@@ -65,7 +67,14 @@ extension TaskRunner {
         if !services.results.isReady(schedid) {
             // After a reboot the results filesystem is mounted again before anything writes (§9.7).
             guard await services.results.remount(schedid) else {
-                await startFailed(12, "results filesystem missing")
+                guard record.restartPending else {
+                    await startFailed(12, "results filesystem missing")
+                    return
+                }
+                // The disk stays for the operator (`marvind results list`); the run is not restarted.
+                log.write(.start, "the results filesystem \(services.results.diskPath(schedid)) cannot be repaired or mounted")
+                logger.error("task \(schedid): results filesystem could not be mounted after restart; its disk is kept")
+                await transition(.resultsUnmountable, from: .preparing)
                 return
             }
         }
@@ -214,7 +223,7 @@ extension TaskRunner {
             return
         }
         if now >= Double(record.stop) {
-            await transition(.stop(.timer), from: .running)
+            if await !transition(.stop(.timer), from: .running), services.stateWrites.failing { await stopUnsaved(runID, record) }
             return
         }
         // The monotonic watchdog bounds the run whatever the wall clock says (§8.5).
@@ -234,6 +243,16 @@ extension TaskRunner {
         await wakeup.wait(until: Double(record.stop))
     }
 
+    /// The stop time has come but the state database cannot record `stopping`: the run is
+    /// stopped anyway, once; the transition follows when writes succeed again (scenario 128).
+    func stopUnsaved(_ runID: String, _ record: TaskStore.Record) async {
+        guard unsavedStopAt == nil else { return }
+        unsavedStopAt = now
+        logger.warning("task \(schedid): stopping at the stop time although the state database cannot record it")
+        await supervisor.recordStopDeviation(now - Double(record.stop))
+        await services.runtime.stop(runID, grace: config.timing.stopGracePeriod)
+    }
+
     // MARK: - stopping
 
     func stop(_ record: TaskStore.Record) async {
@@ -241,9 +260,9 @@ extension TaskRunner {
         var exitCode = record.exitCode.map(Int32.init)
         if let runID = record.runID {
             if record.stopSignalAt == nil, reason != .exited {
-                let signalled = now
+                let signalled = unsavedStopAt ?? now
                 set([.stopSignalAt: signalled])
-                if reason == .timer { await supervisor.recordStopDeviation(signalled - Double(record.stop)) }
+                if reason == .timer && unsavedStopAt == nil { await supervisor.recordStopDeviation(signalled - Double(record.stop)) }
                 logger.info("task \(schedid): stopping (\(reason.name)), \(Int(((signalled - Double(record.stop)) * 1000).rounded())) ms from the stop time")
             }
             await services.runtime.stop(runID, grace: config.timing.stopGracePeriod)

@@ -27,6 +27,8 @@ public final class TaskRunner: @unchecked Sendable {
     var backupStopMaking: Task<Void, Never>?
     /// `delayed; currently running another experiment` was reported for the current wait.
     var waitingForNode = false
+    /// When the run was stopped at its stop time without the state database recording it.
+    var unsavedStopAt: Double?
 
     var config: NodeConfig { services.config }
     var logger: Logger { services.logger }
@@ -48,6 +50,8 @@ public final class TaskRunner: @unchecked Sendable {
 
     func run() async {
         while !Task.isCancelled {
+            // An unsaved transition is tried again a second later, not in a tight loop.
+            if services.stateWrites.failing { await wakeup.wait(until: nil, longest: 1) }
             guard let record = try? services.tasks.record(schedid) else {
                 // The state database cannot be read: keep timers honest and try again.
                 await wakeup.wait(until: nil, longest: 5)

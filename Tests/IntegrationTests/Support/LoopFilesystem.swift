@@ -1,6 +1,6 @@
 import Foundation
 
-/// A small ext4 filesystem in a file, loop-mounted (scenarios 23 and 24): a disk whose free
+/// A small ext4 filesystem in a file, loop-mounted (scenarios 23, 24 and 128): a disk whose free
 /// space the test decides. Needs root. (Growing it while mounted would need
 /// CAP_SYS_RESOURCE, which these machines' root lacks; tests free space by deleting a file.)
 final class LoopFilesystem {
@@ -28,6 +28,20 @@ final class LoopFilesystem {
     /// Takes `megabytes` of the free space with a file of that name.
     func fill(_ name: String, megabytes: Int) async throws {
         try await Self.run("fallocate", ["-l", "\(megabytes)M", "\(mountPoint)/\(name)"])
+    }
+
+    /// Takes every free block, so the next write that needs one fails with ENOSPC.
+    func fillCompletely() async throws {
+        try await fill("ballast", megabytes: max(Int(freeBytes >> 20) - 1, 1))
+        // The last megabyte block by block; dd ends with "No space left on device".
+        _ = try await Program.run(try Integration.require("dd"), ["if=/dev/zero", "of=\(mountPoint)/ballast-rest", "bs=4096"])
+    }
+
+    /// Gives back what `fill` and `fillCompletely` took.
+    func empty() throws {
+        for name in ["ballast", "ballast-rest"] where FileManager.default.fileExists(atPath: "\(mountPoint)/\(name)") {
+            try FileManager.default.removeItem(atPath: "\(mountPoint)/\(name)")
+        }
     }
 
     /// Detaches the filesystem and everything mounted below it.
