@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "marvinctld", targets: ["marvinctld"]),
         .executable(name: "marvind", targets: ["marvind"]),
+        .executable(name: "marvin", targets: ["marvin"]),
         .executable(name: "marvin-bench", targets: ["marvin-bench"]),
     ],
     dependencies: [
@@ -70,6 +71,26 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The experimenters' and admins' command line: settings, the ctld connection, views.
+        .target(
+            name: "MarvinCLI",
+            dependencies: [
+                "MarvinCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "marvin",
+            dependencies: [
+                "MarvinCLI",
+                "MarvinCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "marvind",
             dependencies: [
@@ -98,6 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
         .testTarget(name: "MarvinNodeTests", dependencies: ["MarvinNode"]),
+        .testTarget(name: "MarvinCLITests", dependencies: ["MarvinCLI", "MarvinCore"]),
         // Real components started by the tests: the marvinctld binary, nginx, openssl, curl;
         // the ctld stub of node-runtime §17 is a Hummingbird application with mTLS.
         .testTarget(
