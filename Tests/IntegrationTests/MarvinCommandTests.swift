@@ -108,6 +108,10 @@ struct MarvinCommandTests {
         #expect(badFilter.stderr.contains("nodetype expression could not be parsed") && badFilter.stderr.contains("(HTTP 400)"), "\(badFilter.stderr)")
         let unknown = try await bed.run("show", "999")
         #expect(unknown.status == 1 && unknown.stderr.contains("Could not find experiment with this id. (HTTP 404)"), "\(unknown.stderr)")
+        let noSlot = try await bed.run("find", "--nodetypes", "country:nowhere")
+        #expect(noSlot.status == 1 && noSlot.stderr.contains("Could not find available time slot matching these criteria."), "\(noSlot.stderr)")
+        let noTask = try await bed.run("results", "4711")
+        #expect(noTask.status == 1 && noTask.stderr.contains("Could not find schedule entry with this id. (HTTP 404)"), "\(noTask.stderr)")
         let gone = try await bed.run("delete", "999")
         #expect(gone.status == 1 && gone.stderr.contains("Experiment 999 not found."), "\(gone.stderr)")
         // Usage and settings: exit 2, nothing sent.

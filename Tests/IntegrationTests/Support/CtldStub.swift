@@ -67,16 +67,23 @@ final class CtldStub: Sendable {
         var received: [Received] = []
         var group: ServiceGroup?
         var running: Task<Void, Never>?
+        /// Chosen by the system at the first start, kept for the restarts.
+        var port: Int?
     }
 
     private let state = Mutex(State())
-    let port: Int
     private let tls: TLSConfiguration
 
+    struct NotListening: Error, CustomStringConvertible {
+        var description: String { "the ctld stub could not listen" }
+    }
+
+    /// The port it listens on; 0 before the first start.
+    var port: Int { state.withLock { $0.port ?? 0 } }
     var api: String { "https://localhost:\(port)/v1" }
 
-    /// A stub on a free port with `server` as its certificate; clients must present a
-    /// certificate signed by `clientCA`.
+    /// A stub with `server` as its certificate; clients must present a certificate signed by
+    /// `clientCA`.
     init(server: (cert: String, key: String), clientCA: String) throws {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(server.cert).map { .certificate($0) },
@@ -84,7 +91,6 @@ final class CtldStub: Sendable {
         tls.trustRoots = .file(clientCA)
         tls.certificateVerification = .noHostnameVerification
         self.tls = tls
-        port = Integration.freePort()
     }
 
     /// A stub with the server certificate of `pki`, trusting its clients.
@@ -102,22 +108,32 @@ final class CtldStub: Sendable {
         received.filter { $0.reportedTask == schedid }.map { $0.field("status") ?? ($0.field("traffic") != nil ? "traffic" : "?") }
     }
 
-    /// Starts listening (again); returns once the port accepts connections.
+    /// Starts listening (again, on the same port); returns once the port accepts connections.
     func start() async throws {
-        let listening = AsyncStream<Void>.makeStream()
+        let listening = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "ctld-stub")
         logger.logLevel = .critical
         let app = Application(
             responder: Responder(stub: self), server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { _ in listening.continuation.yield() }, logger: logger)
+            onServerRunning: { channel in listening.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let running = Task<Void, Never> { try? await group.run() }
+        // A server that cannot bind ends at once: the wait below must not outlive it.
+        let running = Task<Void, Never> {
+            try? await group.run()
+            listening.continuation.finish()
+        }
         state.withLock {
             $0.group = group
             $0.running = running
         }
-        for await _ in listening.stream { break }
+        var bound: Int?
+        for await port in listening.stream {
+            bound = port
+            break
+        }
+        guard let bound, bound > 0 else { throw NotListening() }
+        state.withLock { $0.port = bound }
     }
 
     /// Stops listening: from now on the ctld is unreachable.

@@ -25,12 +25,12 @@ struct StubbedNode {
     static func with(_ name: String, config: JSONValue = [:], _ body: (StubbedNode) async throws -> Void) async throws {
         let bed = try NodeTestbed(name)
         let stub = try CtldStub(pki: bed.pki)
-        bed.restServer = stub.api
         do {
+            try await stub.start()
+            bed.restServer = stub.api
             try bed.writeConfig(config)
             try bed.program("exp", experiment)
             try bed.program("quick", quick)
-            try await stub.start()
             try await body(StubbedNode(bed: bed, stub: stub))
         } catch {
             bed.close()
