@@ -5,25 +5,25 @@ import Synchronization
 /// runners try again every second, and `marvind status` and systemd's status line say
 /// `state database write failing`.
 public final class StateWrites: Sendable {
-    private let failingSince = Mutex<Double?>(nil)
+    private let isFailing = Mutex(false)
 
     public init() {}
 
-    public var failing: Bool { failingSince.withLock { $0 != nil } }
+    public var failing: Bool { isFailing.withLock { $0 } }
 
     /// A write failed; true when it is the first since the last success.
-    func failed(at now: Double) -> Bool {
-        failingSince.withLock { since in
-            defer { since = since ?? now }
-            return since == nil
+    func failed() -> Bool {
+        isFailing.withLock { failing in
+            defer { failing = true }
+            return !failing
         }
     }
 
     /// A write succeeded; true when writes had been failing.
     func succeeded() -> Bool {
-        failingSince.withLock { since in
-            defer { since = nil }
-            return since != nil
+        isFailing.withLock { failing in
+            defer { failing = false }
+            return failing
         }
     }
 }

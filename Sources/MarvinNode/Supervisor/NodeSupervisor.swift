@@ -88,7 +88,7 @@ public actor NodeSupervisor {
         } catch {
             services.metrics.stateWriteError()
             // Logged once per failing spell: the runners try again every second.
-            if services.stateWrites.failed(at: now) {
+            if services.stateWrites.failed() {
                 logger.error("task \(schedid): state database write failing: \(error)")
                 changeHandler?()
             }
