@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "marvind", targets: ["marvind"]),
         .executable(name: "marvin", targets: ["marvin"]),
         .executable(name: "marvin-bench", targets: ["marvin-bench"]),
+        .executable(name: "marvin-sample-experiment", targets: ["marvin-sample-experiment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -52,11 +53,16 @@ let package = Package(
         .target(name: "CMarvinSpawn"),
         // sd_notify for marvind's Type=notify unit (node-runtime §14.3).
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libzmq for the metadata bus (node-runtime §13).
+        .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // The metadata bus: ZeroMQ sockets, recordings and their replay.
+        .target(name: "MarvinMetadata", dependencies: ["MarvinCore", "CZMQ"]),
         // marvind: the node supervisor.
         .target(
             name: "MarvinNode",
             dependencies: [
                 "MarvinCore",
+                "MarvinMetadata",
                 "CMarvinSpawn",
                 "CSystemd",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -88,13 +94,20 @@ let package = Package(
             dependencies: [
                 "MarvinCLI",
                 "MarvinCore",
+                // `marvin dev`: the embedded ctld and the development node's child processes.
+                "MarvinController",
+                "MarvinNode",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The experiment `marvin dev` runs: reads /monroe/config, listens to the metadata bus.
+        .executableTarget(name: "marvin-sample-experiment", dependencies: ["MarvinCore", "MarvinMetadata"]),
         .executableTarget(
             name: "marvind",
             dependencies: [
                 "MarvinNode",
+                "MarvinMetadata",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,6 +132,7 @@ let package = Package(
         ),
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
         .testTarget(name: "MarvinNodeTests", dependencies: ["MarvinNode"]),
+        .testTarget(name: "MarvinMetadataTests", dependencies: ["MarvinMetadata", "MarvinCore"]),
         .testTarget(name: "MarvinCLITests", dependencies: ["MarvinCLI", "MarvinCore"]),
         // Real components started by the tests: the marvinctld binary, nginx, openssl, curl;
         // the ctld stub of node-runtime §17 is a Hummingbird application with mTLS.
@@ -126,6 +140,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "MarvinCore",
+                "MarvinMetadata",
                 "MarvinNode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

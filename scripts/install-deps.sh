@@ -5,10 +5,11 @@ set -euo pipefail
 
 packages=(
   libsqlite3-dev libyaml-dev libsystemd-dev pkg-config   # build (GRDB needs the SQLite headers)
-  sqlite3 curl openssl ca-certificates                   # demo and tests
+  libzmq3-dev                                            # the metadata bus (ZeroMQ)
+  sqlite3 curl openssl ca-certificates iproute2          # marvin dev and tests
   nginx                                                  # integration: TLS front end with client certificates
   systemd                                                # systemd-analyze verify for the unit files
-  docker.io runc docker-registry busybox-static          # integration: a private engine, registry and test image
+  docker.io runc docker-registry busybox-static          # marvin dev and integration: a private engine and registry
   e2fsprogs mount                                        # marvind's loop-mounted results filesystems
   debootstrap systemd-container                          # integration: marvind's unit booted under systemd in nspawn
 )

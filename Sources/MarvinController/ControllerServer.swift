@@ -77,7 +77,9 @@ public struct ControllerServer: Sendable {
         if controller.config.tls.enabled { _ = try Self.tlsConfiguration(controller.config.tls) }
     }
 
-    public func run() async throws {
+    /// Serves until SIGTERM or SIGINT; with `stoppingOnSignals: false` (an embedding program
+    /// that handles signals itself) until the calling task is cancelled.
+    public func run(stoppingOnSignals: Bool = true) async throws {
         try checkListeners()
         let logger = controller.logger
         for warning in controller.config.warnings { logger.warning("\(warning)") }
@@ -85,7 +87,7 @@ public struct ControllerServer: Sendable {
         var services: [any Service] = [try makeApplication(), HousekeepingService(controller: controller)]
         if let metrics = makeMetricsApplication() { services.append(metrics) }
         let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: stoppingOnSignals ? [.sigterm, .sigint] : [], logger: logger))
         try await group.run()
     }
 

@@ -1,3 +1,5 @@
+import MarvinCore
+
 /// Latencies of one phase, summarised by nearest-rank percentiles (no interpolation, so every
 /// printed figure is a latency that was actually measured).
 struct LatencySample {
@@ -23,11 +25,4 @@ struct LatencySample {
     }
 
     var maximum: Double? { nanoseconds.max().map { Double($0) / 1_000_000 } }
-}
-
-extension Duration {
-    var inSeconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 }

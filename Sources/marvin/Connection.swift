@@ -62,16 +62,18 @@ enum Failure: Error, CustomStringConvertible {
     case refused(String)
     case usage(String)
     case unreachable(String)
+    /// `marvin dev` could not bring up or run its local testbed.
+    case testbed(String)
 
     var description: String {
         switch self {
-        case .refused(let text), .usage(let text), .unreachable(let text): text
+        case .refused(let text), .usage(let text), .unreachable(let text), .testbed(let text): text
         }
     }
 
     var code: Int32 {
         switch self {
-        case .refused: 1
+        case .refused, .testbed: 1
         case .usage: 2
         case .unreachable: 3
         }

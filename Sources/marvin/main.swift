@@ -14,7 +14,7 @@ struct Marvin: AsyncParsableCommand {
             ~/.config/marvin/config.yaml (keys url, cert, key, ca). Exit codes: 0 done, 1 refused \
             by the ctld (its message is printed), 2 usage or settings, 3 the ctld did not answer.
             """,
-        subcommands: [Submit.self, Find.self, List.self, Show.self, Delete.self, Results.self, Users.self, Nodes.self])
+        subcommands: [Submit.self, Find.self, List.self, Show.self, Delete.self, Results.self, Users.self, Nodes.self, Dev.self])
 }
 
 /// Calls the async `run()` (on an existential, the synchronous one would be chosen).

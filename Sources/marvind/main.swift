@@ -9,7 +9,7 @@ struct Marvind: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marvind",
         abstract: "The Marvin node supervisor.",
-        subcommands: [Run.self, CheckConfig.self, Status.self, Results.self, EmergencyStopCommand.self, Version.self])
+        subcommands: [Run.self, CheckConfig.self, Status.self, Results.self, EmergencyStopCommand.self, ReplayMetadata.self, Version.self])
 }
 
 /// `marvind run [--config PATH]`: the daemon. Exit 0 after a clean shutdown, 1 on a fatal

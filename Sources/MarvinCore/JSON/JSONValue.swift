@@ -42,6 +42,15 @@ extension JSONValue {
         }
     }
 
+    /// A JSON number as a double (metadata timestamps carry fractions).
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }

@@ -7,10 +7,13 @@ public struct JournalLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     let file: String?
+    let toStandardError: Bool
 
-    public init(level: Logger.Level, file: String?) {
+    /// `toStandardError: false` keeps only the file (a program whose terminal shows something else).
+    public init(level: Logger.Level, file: String?, toStandardError: Bool = true) {
         logLevel = level
         self.file = file
+        self.toStandardError = toStandardError
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -29,7 +32,7 @@ public struct JournalLogHandler: LogHandler {
         case .critical: priority = 2
         }
         let line = "\(event.message)\n"
-        FileHandle.standardError.write(Data("<\(priority)>\(line)".utf8))
+        if toStandardError { FileHandle.standardError.write(Data("<\(priority)>\(line)".utf8)) }
         if let file {
             let fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
             if fd >= 0 {

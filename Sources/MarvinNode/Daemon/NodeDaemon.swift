@@ -103,12 +103,14 @@ public final class NodeDaemon: @unchecked Sendable {
         let loop = Task { await heartbeatLoop() }
         let liveness = Task { await livenessLoop() }
         let network = Task { await networkLoop() }
+        let metadata = Task { await metadataLoop() }
         let signal = await signals.next { [logger] in logger.info("SIGHUP: the log file is reopened at every write") }
         logger.info("signal \(signal): shutting down; runs keep going and are adopted at the next start")
         notifier.stopping()
         loop.cancel()
         liveness.cancel()
         network.cancel()
+        metadata.cancel()
         await supervisor.shutdown()
         _ = await loop.value
         await observability?.close()
@@ -127,6 +129,8 @@ public final class NodeDaemon: @unchecked Sendable {
         // The recovery heartbeat (§4.1 step 6): aborts and cancels learned while the node was
         // down are known before anything starts; it delays start decisions by at most 10 s.
         try? await Task.sleep(nanoseconds: UInt64(Double.random(in: 0...min(5, Double(config.heartbeat.period))) * 1e9))
+        // Intervals run from one send to the next (§4.6), whatever the work after each answer took.
+        var sent = ContinuousClock.now
         let recovery = Task { await heartbeat(timeout: 10) }
         await Self.wait(for: recovery, atMost: 10)
         // Ready once recovery is done; a clock still being verified does not hold readiness
@@ -141,15 +145,18 @@ public final class NodeDaemon: @unchecked Sendable {
             let failures = viewRead { $0.consecutiveFailures }
             var delay = schedule.delay(consecutiveFailures: failures, retryAfter: outcome.retryAfter, using: &generator)
             if failures == 0 { delay = max(1, delay) }
-            viewUpdate { $0.nextHeartbeat = NodeServices.now() + Double(delay) }
+            let due = sent + .seconds(delay)
+            let remaining = max(.zero, due - .now)
+            viewUpdate { $0.nextHeartbeat = NodeServices.now() + remaining.inSeconds }
             publish()
             do {
-                try await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000_000)
+                try await Task.sleep(until: due, clock: .continuous)
             } catch {
                 return
             }
             // The idle period sends nothing (§7.4).
             while await supervisor.idle, !Task.isCancelled { try? await Task.sleep(nanoseconds: 200_000_000) }
+            sent = .now
             outcome = await heartbeat(timeout: nil)
         }
     }

@@ -17,6 +17,8 @@ public struct NodeStatusView: Sendable {
         public var idle = false
         public var clockPlausible = true
         public var stateWriteFailing = false
+        public var metadataReplaying = false
+        public var metadataMessages = 0
 
         public init() {}
     }
@@ -60,7 +62,10 @@ public struct NodeStatusView: Sendable {
                 "vm_free": .null,
             ],
             "local_api": ["listening": false, "address": .string(config.localAPI.listen)],
-            "metadata": ["replaying": false, "file": JSONValue(config.metadata.replayFile), "messages": 0],
+            "metadata": [
+                "replaying": .bool(daemon?.metadataReplaying ?? false), "file": JSONValue(config.metadata.replayFile),
+                "messages": .int(Int64(daemon?.metadataMessages ?? 0)),
+            ],
         ]
     }
 
