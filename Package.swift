@@ -122,6 +122,7 @@ let package = Package(
             name: "marvin-bench",
             dependencies: [
                 "MarvinCore",
+                "MarvinMetadata",
                 "MarvinController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

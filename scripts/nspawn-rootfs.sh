@@ -12,11 +12,14 @@ mount_points() {
     [ -e "$dir/$file" ] || : > "$dir/$file"
   done
 }
-if [ -f "$dir/.marvin-ready" ]; then mount_points; exit 0; fi
+# The libraries marvind loads besides those of the Swift toolchain (bound in from /opt/swift).
+# A tree made with another list is made again.
+packages=systemd,systemd-sysv,dbus,libsqlite3-0,libzmq5
+if [ "$(cat "$dir/.marvin-ready" 2>/dev/null)" = "$packages" ]; then mount_points; exit 0; fi
 mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
 mirror=${mirror:-http://deb.debian.org/debian}
 rm -rf "$dir"
-debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libsqlite3-0 bookworm "$dir" "$mirror" >"$dir.log" 2>&1 \
+debootstrap --variant=minbase --include=$packages bookworm "$dir" "$mirror" >"$dir.log" 2>&1 \
   || { tail -20 "$dir.log" >&2; exit 1; }
 mount_points
-touch "$dir/.marvin-ready"
+echo "$packages" > "$dir/.marvin-ready"

@@ -35,7 +35,7 @@ public struct MetadataReplay: Sendable {
     }
 
     /// Seconds after a pass's start at which each message is due.
-    var schedule: [Double] {
+    public var schedule: [Double] {
         var due: [Double] = []
         var previous = 0.0
         for message in recording.messages {
@@ -82,7 +82,7 @@ public struct MetadataReplay: Sendable {
     }
 
     /// Unix seconds with microseconds.
-    static func wallClock() -> Double {
+    public static func wallClock() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec / 1000) / 1e6

@@ -2,8 +2,8 @@ import CZMQ
 import Glibc
 
 /// One ZeroMQ socket of the metadata bus (node-runtime §13): a PUB socket that marvind binds on
-/// a development node, or a SUB socket an experiment connects. Messages are single frames
-/// `"<TOPIC> <JSON>"`. Not shared between threads: each owner uses it from one task at a time.
+/// a development node, a SUB socket an experiment connects, or the REQ/REP pair of node events.
+/// Messages are single frames (`"<TOPIC> <JSON>"` on the bus). Not shared between threads: each owner uses it from one task at a time.
 public final class ZeroMQSocket: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -47,6 +47,22 @@ public final class ZeroMQSocket: @unchecked Sendable {
         return subscriber
     }
 
+    /// A REQ socket connected to `endpoint` (marvind's node events to the exporter's sysevent
+    /// socket, §13.2). One request and its reply per socket: a REQ socket whose reply never
+    /// came cannot send again.
+    public static func requester(connect endpoint: String) throws(Failure) -> ZeroMQSocket {
+        let requester = try ZeroMQSocket(type: ZMQ_REQ)
+        guard zmq_connect(requester.socket, endpoint) == 0 else { throw Failure("cannot connect to \(endpoint)") }
+        return requester
+    }
+
+    /// A REP socket bound at `endpoint`: the exporter's side of the sysevent socket.
+    public static func replier(bind endpoint: String) throws(Failure) -> ZeroMQSocket {
+        let replier = try ZeroMQSocket(type: ZMQ_REP)
+        guard zmq_bind(replier.socket, endpoint) == 0 else { throw Failure("cannot bind \(endpoint)") }
+        return replier
+    }
+
     /// The address a socket is bound to, with the port the system chose for `tcp://host:*`.
     public var boundEndpoint: String? {
         var buffer = [CChar](repeating: 0, count: 256)
@@ -59,6 +75,14 @@ public final class ZeroMQSocket: @unchecked Sendable {
     public func send(_ frame: String) throws(Failure) {
         let bytes = Array(frame.utf8)
         guard zmq_send(socket, bytes, bytes.count, ZMQ_DONTWAIT) >= 0 || zmq_errno() == EAGAIN else { throw Failure("zmq_send") }
+    }
+
+    /// Sends one frame, waiting at most `milliseconds` for a peer to take it (REQ, REP).
+    public func send(_ frame: String, waitingAtMost milliseconds: Int32) throws(Failure) {
+        var timeout = milliseconds
+        zmq_setsockopt(socket, ZMQ_SNDTIMEO, &timeout, MemoryLayout<Int32>.size)
+        let bytes = Array(frame.utf8)
+        guard zmq_send(socket, bytes, bytes.count, 0) >= 0 else { throw Failure("zmq_send") }
     }
 
     /// The next frame, or nil when none arrives within `milliseconds`.

@@ -6,7 +6,7 @@ struct MarvinBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marvin-bench",
         abstract: "Performance benchmarks of the Marvin components.",
-        subcommands: [CtldBenchmark.self, NodeBenchmark.self])
+        subcommands: [CtldBenchmark.self, NodeBenchmark.self, ReplayBenchmark.self])
 
     /// Top-level code would resolve `main()` to the synchronous overload, which runs only the
     /// help text; inside an async function the async `main` is chosen.

@@ -20,6 +20,7 @@ public final class NodeDaemon: @unchecked Sendable {
     let client: ControllerClient
     let courier: OutboxCourier
     let notifier = SystemdNotifier()
+    let events: NodeEvents
     let lock: InstanceLock
     var logger: Logger { services.logger }
     private let viewLock = NSLock()
@@ -75,6 +76,7 @@ public final class NodeDaemon: @unchecked Sendable {
         self.client = client
         self.lock = lock
         supervisor = NodeSupervisor(services: services)
+        events = NodeEvents(sysevent: config.metadata.sysevent, logger: services.logger)
         courier = OutboxCourier(outbox: services.outbox, client: client, logger: services.logger, metrics: services.metrics)
     }
 
@@ -88,6 +90,9 @@ public final class NodeDaemon: @unchecked Sendable {
         await supervisor.observe(
             reports: { final in Task { await courier.queued(final: final) } },
             changes: { [weak self] in self?.publish() })
+        await supervisor.observe(moves: { [events] schedid, from, to in
+            if let event = NodeEvents.event(from: from, to: to) { events.emit(event, id: schedid) }
+        })
         // Recovery and every start or stop decision wait for a wall clock that can be trusted;
         // heartbeats and readiness do not (§4.1 step 3, §5.9).
         let recovery = Task {
@@ -137,6 +142,7 @@ public final class NodeDaemon: @unchecked Sendable {
         // (it may take `timing.clock_wait`, longer than systemd waits for a start).
         if let clockRecovery { await Self.wait(for: clockRecovery, atMost: 5) }
         notifier.ready(status: statusLine())
+        events.emit("Scheduling.Started")
         await clockRecovery?.value
         await supervisor.startRunners()
         await identityCheck()

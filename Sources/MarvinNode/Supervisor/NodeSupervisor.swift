@@ -20,6 +20,7 @@ public actor NodeSupervisor {
     public private(set) var clockVerified = false
     private var reportHandler: (@Sendable (_ final: Bool) -> Void)?
     private var changeHandler: (@Sendable () -> Void)?
+    private var moveHandler: (@Sendable (_ schedid: String, _ from: TaskState, _ to: TaskState) -> Void)?
 
     var logger: Logger { services.logger }
 
@@ -31,6 +32,11 @@ public actor NodeSupervisor {
     public func observe(reports: @escaping @Sendable (_ final: Bool) -> Void, changes: @escaping @Sendable () -> Void) {
         reportHandler = reports
         changeHandler = changes
+    }
+
+    /// `moves` hears every change of a task's state (the daemon's node events).
+    func observe(moves: @escaping @Sendable (_ schedid: String, _ from: TaskState, _ to: TaskState) -> Void) {
+        moveHandler = moves
     }
 
     // MARK: - Runners
@@ -99,7 +105,10 @@ public actor NodeSupervisor {
             changeHandler?()
         }
         guard let applied else { return false }
-        if step.state != record.state { logger.info("task \(schedid): \(record.state.rawValue) -> \(step.state.rawValue) (\(Self.name(event)))") }
+        if step.state != record.state {
+            logger.info("task \(schedid): \(record.state.rawValue) -> \(step.state.rawValue) (\(Self.name(event)))")
+            moveHandler?(schedid, record.state, step.state)
+        }
         // A status that repeats the last one is not queued again (a retried deploy reports
         // `delayed; …` once, scenario 22).
         if let status = step.status, applied.statusQueued {

@@ -48,7 +48,7 @@ struct Dev: AsyncParsableCommand {
         switch runtime {
         case .auto: useDocker = DevEngine.available
         case .docker:
-            guard DevEngine.available else { throw Failure.usage("--runtime docker needs root and dockerd, docker, docker-registry and ip installed") }
+            guard DevEngine.available else { throw Failure.usage("--runtime docker needs root and dockerd, docker, docker-registry, ip and curl installed") }
             useDocker = true
         case .process: useDocker = false
         }
@@ -58,9 +58,8 @@ struct Dev: AsyncParsableCommand {
         let session = DevSession(directory: directory, recordingPath: recordingPath, recording: recorded, useDocker: useDocker,
                                  processReason: reason, seconds: seconds, keep: keep)
         let work = Task { try await session.run() }
-        let interrupted = DevInterrupt.watch { work.cancel() }
+        DevInterrupt.watch { work.cancel() }
         let outcome = await work.result
-        interrupted.cancel()
         await session.stop()
         if work.isCancelled {
             DevOutput.line("marvin dev: stopped; everything it started has ended. The run's files stay in \(directory)")
@@ -75,9 +74,9 @@ struct Dev: AsyncParsableCommand {
 
 /// Ctrl-C and SIGTERM while `marvin dev` runs: handled, so that it can stop what it started.
 enum DevInterrupt {
-    static func watch(_ handler: @escaping @Sendable () -> Void) -> Task<Void, Never> {
+    static func watch(_ handler: @escaping @Sendable () -> Void) {
         let signals = SignalWatch([SIGINT, SIGTERM])
-        return Task {
+        Task {
             _ = await signals.next { }
             handler()
         }

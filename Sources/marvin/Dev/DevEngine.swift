@@ -21,9 +21,9 @@ final class DevEngine {
         self.directory = directory
     }
 
-    /// Whether this machine can have one: root, with dockerd, the docker client, the registry and ip.
+    /// Whether this machine can have one: root, with dockerd, the docker client, the registry, ip and curl.
     static var available: Bool {
-        getuid() == 0 && ["dockerd", "docker", "docker-registry", "ip"].allSatisfy { ChildProcess.locate($0) != nil }
+        getuid() == 0 && ["dockerd", "docker", "docker-registry", "ip", "curl"].allSatisfy { ChildProcess.locate($0) != nil }
     }
 
     func start() async throws {
@@ -34,7 +34,10 @@ final class DevEngine {
         try await command("ip", ["addr", "add", "\(Self.gateway)/24", "dev", Self.bridge], failure: "cannot give \(Self.bridge) its address")
         try await command("ip", ["link", "set", Self.bridge, "up"], failure: "cannot bring \(Self.bridge) up")
         engine = try spawn("dockerd", ["--data-root", "\(directory)/data", "--exec-root", "\(directory)/exec", "--pidfile", "\(directory)/dockerd.pid",
-                                       "--host", "unix://\(socket)", "--iptables=false", "--ip-masq=false", "--bridge=\(Self.bridge)"], log: "dockerd.log")
+                                       "--host", "unix://\(socket)", "--iptables=false", "--ip-masq=false", "--bridge=\(Self.bridge)",
+                                       // Its containers stay apart from a system engine's if both use the system's containerd.
+                                       "--containerd-namespace", "marvin-dev", "--containerd-plugins-namespace", "marvin-dev-plugins"],
+                         log: "dockerd.log")
         let port = try FreePort.loopback()
         registry = "127.0.0.1:\(port)"
         try """

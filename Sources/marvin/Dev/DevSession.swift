@@ -110,6 +110,8 @@ final class DevSession: @unchecked Sendable {
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(results)/\(file)")[.size] as? Int) ?? 0
             DevOutput.line("  \(file) (\(size) bytes)")
         }
+        let finished = status.hasPrefix("finished")
+        if !finished { DevOutput.line("the experiment did not finish (\(status)); its container.log and the node's log \(node.log) say why") }
         if keep {
             DevOutput.line("""
                 the testbed keeps running until Ctrl-C; to use it from another terminal:
@@ -118,7 +120,7 @@ final class DevSession: @unchecked Sendable {
                 """)
             while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
         }
-        return status.hasPrefix("finished")
+        return finished
     }
 
     /// Ends what was started, the node first (so that nothing is reported half-way), then the
