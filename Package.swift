@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "marvin", targets: ["marvin"]),
         .executable(name: "marvin-bench", targets: ["marvin-bench"]),
         .executable(name: "marvin-sample-experiment", targets: ["marvin-sample-experiment"]),
+        // Tests only: a wall clock that one process's test can step (preloaded into marvind).
+        .library(name: "SteppableClock", type: .dynamic, targets: ["SteppableClock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -131,6 +133,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "SteppableClock", path: "Tests/SteppableClock", linkerSettings: [.linkedLibrary("dl")]),
         .testTarget(name: "MarvinCoreTests", dependencies: ["MarvinCore"]),
         .testTarget(name: "MarvinNodeTests", dependencies: ["MarvinNode"]),
         .testTarget(name: "MarvinMetadataTests", dependencies: ["MarvinMetadata", "MarvinCore"]),

@@ -29,6 +29,45 @@ struct SystemdUnitTests {
         #expect(Set((status?["tasks"]?.arrayValue ?? []).compactMap { $0["schedid"]?.stringValue }) == ["1001", "1002"], "\(String(describing: status))")
     }
 
+    /// Scenario 16, the systemd half (§8.5): when the ctld moves a running task's stop, the
+    /// run's backup stop timer moves with it to the new stop + `backup_stop_delay`. The machine
+    /// shares the host's network so that marvind reaches the ctld stub.
+    @Test func scenario016_backupStopTimerFollowsAMovedStop() async throws {
+        let machine = try NspawnNode("nspawn-moved-stop", overrides: [
+            "heartbeat_period": 10, "heartbeat_jitter": 0,
+            "timing": ["backup_stop_delay": 3, "prestart_lead": 3, "idle_period": 0, "late_start_min_runtime": 2],
+        ])
+        defer { machine.close() }
+        let stub = try CtldStub(pki: machine.pki)
+        try await stub.start()
+        // The address, not the name: the machine's /etc/hosts is not the host's.
+        machine.config = NodeTestbed.merge(machine.config, ["rest-server": .string(stub.api.replacingOccurrences(of: "localhost", with: "127.0.0.1"))])
+        try machine.program("exp-long", "#!/bin/sh\nwhile true; do sleep 0.2; done\n")
+        let start = Int64(Date().timeIntervalSince1970) + 40
+        let (stop, moved) = (start + 60, start + 75)
+        try machine.addTasks(["1001"], start: start, stop: stop, script: "exp-long")
+        stub.update { $0.tasks = [CtldStub.task("1001", start: start, stop: stop, script: "exp-long", status: "deployed")] }
+        let booting = Task {
+            try await machine.boot(probe: """
+                timer() { systemctl show -p ActiveState -p TimersCalendar marvind-stop-1001.timer; }
+                for i in $(seq 90); do systemctl is-active -q marvind-stop-1001.timer && break; sleep 1; done
+                timer > /marvin-test/timer-before.txt
+                for i in $(seq 60); do [ "$(timer)" != "$(cat /marvin-test/timer-before.txt)" ] && break; sleep 1; done
+                timer > /marvin-test/timer-after.txt
+                """, hostNetwork: true)
+        }
+        // Once the run has started, the ctld's answers carry the later stop.
+        let started = await stub.waitForReport("1001", "started", seconds: 120)
+        stub.update { $0.tasks = [CtldStub.task("1001", start: start, stop: moved, script: "exp-long", status: "started")] }
+        let boot = try await booting.value
+        await stub.stop()
+        #expect(started, "\(boot)")
+        let before = machine.file("timer-before.txt")
+        let after = machine.file("timer-after.txt")
+        #expect(before.contains(BackupStopUnitCalendar.text(stop + 3)), "\(before)\n\(boot)")
+        #expect(after.contains("ActiveState=active") && after.contains(BackupStopUnitCalendar.text(moved + 3)), "\(after)\n\(boot)")
+    }
+
     /// Scenario 93 with a hung daemon (§8.5): the run's transient `marvind-stop-1001.timer`
     /// exists at `stop + backup_stop_delay`; with marvind stopped by SIGSTOP its service kills
     /// the run and leaves the marker; marvind, running again, reports `stopped` and removes the
@@ -122,16 +161,20 @@ enum BackupStopUnitCalendar {
 }
 
 /// One node machine under systemd-nspawn. Everything the test brings is bound into the shared
-/// root filesystem, never written into it, so tests can boot it side by side.
-final class NspawnNode {
+/// root filesystem, never written into it, so tests can boot it side by side. (Sendable: a test
+/// sets `config` before it boots the machine, and only reads afterwards.)
+final class NspawnNode: @unchecked Sendable {
     let directory: URL
     let root: String
     let state: String
     let store: NodeStateStore
-    let config: JSONValue
+    var config: JSONValue
+    let pki: TestPKI
 
     init(_ name: String, overrides: JSONValue = [:]) throws {
         directory = try Integration.temporaryDirectory(name)
+        pki = try TestPKI(directory: directory)
+        _ = try pki.issue("node48", subject: "/CN=node48")
         root = directory.appendingPathComponent("root").path
         state = directory.appendingPathComponent("state").path
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -181,11 +224,11 @@ final class NspawnNode {
 
     /// Boots the machine with marvind and a probe unit running `probe` (shell) after it; the
     /// probe's files are in `directory`. Returns the console and the marvind journal for messages.
-    func boot(probe: String) async throws -> String {
+    /// `hostNetwork` shares the host's network (a ctld stub on its loopback), else the machine
+    /// has none.
+    func boot(probe: String, hostNetwork: Bool = false) async throws -> String {
         let rootfs = try #require(ProcessInfo.processInfo.environment["MARVIN_TEST_NSPAWN_ROOTFS"], "scripts/test.sh sets MARVIN_TEST_NSPAWN_ROOTFS")
         let nspawn = try Integration.require("systemd-nspawn")
-        let pki = try TestPKI(directory: directory)
-        _ = try pki.issue("node48", subject: "/CN=node48")
         // The built binary itself: a fresh copy could still be open for writing in a child that
         // another test spawned meanwhile, and exec would fail with ETXTBSY.
         let binary = try Integration.productPath("marvind")
@@ -210,7 +253,7 @@ final class NspawnNode {
         // The debug binary finds the Swift runtime through its RUNPATH into the toolchain.
         let swiftRoot = "/opt/swift"
         let boot = try await Program.run("/usr/bin/timeout", [
-            "240", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs, "--private-network", "--volatile=state",
+            "240", nspawn, "-q", "--register=no", "--keep-unit", "-b", "-D", rootfs] + (hostNetwork ? [] : ["--private-network"]) + ["--volatile=state",
             "--bind-ro=\(swiftRoot)", "--bind-ro=\(binary):/usr/bin/marvind", "--bind-ro=\(configFile):/etc/marvind.conf",
             "--bind-ro=\(unit):/etc/systemd/system/marvind.service", "--bind-ro=\(probeUnit):/etc/systemd/system/marvin-probe.service",
             "--bind-ro=\(script):/marvin-test/probe.sh",
