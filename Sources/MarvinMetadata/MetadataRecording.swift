@@ -21,8 +21,8 @@ public struct MetadataRecording: Sendable {
         var messages: [Message] = []
         var first: Double?
         var previous: Double?
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingSuffix { $0 == "\r" }
+        // "\r\n" is one Character: both line ends split.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
             let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             let recorded = fields.count == 3 ? Double(fields[0]) : nil
@@ -44,13 +44,5 @@ public struct MetadataRecording: Sendable {
             messages.append(Message(offset: monotonic - start, topic: topic, body: body))
         }
         self.messages = messages
-    }
-}
-
-private extension Substring {
-    func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[startIndex..<end]
     }
 }

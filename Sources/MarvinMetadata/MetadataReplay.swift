@@ -82,7 +82,7 @@ public struct MetadataReplay: Sendable {
     }
 
     /// Unix seconds with microseconds.
-    public static func wallClock() -> Double {
+    static func wallClock() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec / 1000) / 1e6

@@ -16,8 +16,9 @@ public final class ZeroMQSocket: @unchecked Sendable {
     private init(type: Int32) throws(Failure) {
         guard let context = zmq_ctx_new() else { throw Failure("zmq_ctx_new") }
         guard let socket = zmq_socket(context, type) else {
+            let failure = Failure("zmq_socket")
             zmq_ctx_term(context)
-            throw Failure("zmq_socket")
+            throw failure
         }
         self.context = context
         self.socket = socket

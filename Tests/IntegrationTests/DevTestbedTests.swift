@@ -15,7 +15,9 @@ struct DevTestbedTests {
             guard Int32(entry) != nil, Int32(entry) != getpid() else { return nil }
             let commandLine = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? ""
             let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/exe")) ?? ""
-            return commandLine.contains(directory) || program.hasPrefix(directory) ? "\(entry): \(commandLine)" : nil
+            // The engine's containerd shims name its namespace.
+            let mine = commandLine.contains(directory) || program.hasPrefix(directory) || commandLine.contains("-namespace marvin-dev")
+            return mine ? "\(entry): \(commandLine)" : nil
         }
     }
 
@@ -39,7 +41,7 @@ struct DevTestbedTests {
         #expect(container.contains("metadata messages in"), "the experiment's output is kept: \(container)")
     }
 
-    @Test(.enabled(if: getuid() == 0 && Integration.enabled("dockerd", "docker", "docker-registry", "openssl")))
+    @Test(.enabled(if: getuid() == 0 && Integration.enabled("dockerd", "docker", "docker-registry", "ip", "curl", "openssl")))
     func dockerRuntimeEndToEndAndInterrupt() async throws {
         let state = try Integration.temporaryDirectory("marvin-dev-docker")
         defer { try? FileManager.default.removeItem(at: state) }

@@ -17,8 +17,9 @@ struct ReplayMetadataCommandTests {
         let replay = try Program.start(marvind, ["replay-metadata", sample, "--endpoint", endpoint, "--speed", "60", "--once"],
                                        log: directory.appendingPathComponent("replay.out"))
         var frames: [String] = []
-        // Until the replay has ended and a second passed without a message.
-        while true {
+        // Until the replay has ended and a second passed without a message (3 s of replay).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             if let frame = try subscriber.receive(waitingAtMost: 1000) {
                 frames.append(frame)
             } else if replay.exitCode != nil {

@@ -35,16 +35,15 @@ struct MetadataRecordingTests {
 
     @Test func badLinesAreNamed() {
         #expect(throws: MetadataRecording.Failure.self) { try MetadataRecording(text: "10 A {}\n11 B [1]\n") }
-        do {
-            _ = try MetadataRecording(text: "10 A {}\n11 B not-json\n")
-        } catch {
-            #expect(error.description == "line 2: the message body is not a JSON object")
-        }
-        do {
-            _ = try MetadataRecording(text: "A {\"x\":1}\n")
-        } catch {
-            #expect(error.description.hasPrefix("line 1: no timestamp"))
-        }
+        let notJSON = #expect(throws: MetadataRecording.Failure.self) { try MetadataRecording(text: "10 A {}\n11 B not-json\n") }
+        #expect(notJSON?.description == "line 2: the message body is not a JSON object")
+        let untimed = #expect(throws: MetadataRecording.Failure.self) { try MetadataRecording(text: "A {\"x\":1}\n") }
+        #expect(untimed?.description.hasPrefix("line 1: no timestamp") == true)
+    }
+
+    @Test func windowsLineEnds() throws {
+        let recording = try MetadataRecording(text: "10 A {\"a\":1}\r\n11 B {\"b\":2}\r\n")
+        #expect(recording.messages.map(\.topic) == ["A", "B"])
     }
 }
 

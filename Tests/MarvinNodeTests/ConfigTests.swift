@@ -116,6 +116,8 @@ import Testing
               container: process
             network:
               required: false
+            metadata:
+              publish: tcp://172.17.0.1:5556
             """).replacingOccurrences(of: "https://scheduler.example.org/v1", with: "http://localhost:9098/v1")
             .replacingOccurrences(of: "  key: \(machine.key)", with: "  key: \(machine.key)\n  verify: false"))
         #expect(Self.rendered(production) == [
@@ -123,6 +125,7 @@ import Testing
             "6:11: ssl.verify: error: false is only allowed with development: true",
             "10:14: runtime.container: error: process is only allowed with development: true",
             "12:13: network.required: error: false is only allowed with development: true",
+            "14:12: metadata.publish: error: is only allowed with development: true",
         ])
         let development = NodeConfig.read(yaml: machine.yaml("development: true\nruntime:\n  container: auto")
             .replacingOccurrences(of: "https://scheduler.example.org/v1", with: "http://localhost:9098/v1"))

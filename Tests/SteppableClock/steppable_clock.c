@@ -2,7 +2,10 @@
 // number of seconds written in the file named by MARVIN_CLOCK_OFFSET_FILE to every reading of
 // the wall clock (clock_gettime with CLOCK_REALTIME, gettimeofday, time). The monotonic clocks
 // are left alone, as they are when a node's clock is stepped. The file is read again at most
-// every 100 ms of monotonic time.
+// every 100 ms of monotonic time. Unlike a real step it does not move waits for an absolute
+// wall-clock time (timerfd, TIMER_ABSTIME sleeps); marvind waits on the monotonic clock and
+// reads the wall clock again at least every second, which is what the tests need. Not for
+// programs that read the clock in signal handlers (the file is read with stdio).
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdatomic.h>

@@ -38,6 +38,11 @@ extension NodeConfig {
                 let section = top.section("network")
                 section.error("required", section.node("required"), "false is only allowed with development: true")
             }
+            // On a real node the metadata exporter owns the bus (§13.1).
+            if !metadata.publish.isEmpty {
+                let section = top.section("metadata")
+                section.error("publish", section.node("publish"), "is only allowed with development: true")
+            }
         }
         let sync = top.section("sync")
         if self.sync.enabled, self.sync.repository.isEmpty, Self.samePath(self.sync.targetDirectory, directories.status) {

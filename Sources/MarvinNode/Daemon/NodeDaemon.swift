@@ -116,6 +116,8 @@ public final class NodeDaemon: @unchecked Sendable {
         liveness.cancel()
         network.cancel()
         metadata.cancel()
+        // Its last status write comes before the final one below.
+        await metadata.value
         await supervisor.shutdown()
         _ = await loop.value
         await observability?.close()
@@ -142,8 +144,8 @@ public final class NodeDaemon: @unchecked Sendable {
         // (it may take `timing.clock_wait`, longer than systemd waits for a start).
         if let clockRecovery { await Self.wait(for: clockRecovery, atMost: 5) }
         notifier.ready(status: statusLine())
-        events.emit("Scheduling.Started")
         await clockRecovery?.value
+        events.emit("Scheduling.Started")
         await supervisor.startRunners()
         await identityCheck()
         var outcome = await recovery.value

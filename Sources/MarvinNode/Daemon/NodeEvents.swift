@@ -3,11 +3,11 @@ import Logging
 import MarvinCore
 import MarvinMetadata
 
-/// Node events (node-runtime §13.2): `Scheduling.Started` when the daemon is ready, and
+/// Node events (node-runtime §13.2): `Scheduling.Started` when the daemon has recovered, and
 /// `Scheduling.Task.Deploying`, `.Deployed`, `.Started`, `.Stopped` as a task moves. Each is
-/// sent to the exporter's sysevent socket (one REQ, at most 1 s for the reply) and, on a
-/// development node, published on the node's own metadata bus. Nothing waits for them: they go
-/// out in order from a queue of their own, and a failure is logged at debug level.
+/// sent to the exporter's sysevent socket (one REQ, at most 1 s in all, from a queue of its own
+/// so that nothing waits for it) and, on a development node, published on the node's own
+/// metadata bus (a send that never blocks). A failure is logged at debug level.
 final class NodeEvents: @unchecked Sendable {
     private let sysevent: String
     private let logger: Logger
@@ -32,14 +32,16 @@ final class NodeEvents: @unchecked Sendable {
         try lock.withLock { try bus?.send(frame) }
     }
 
-    /// The event a task's move from `old` to `new` makes, if any.
+    /// The event a task's move from `old` to `new` makes, if any. `Stopped` is the run's end:
+    /// when a stop has finished, or when the run ended by itself.
     static func event(from old: TaskState, to new: TaskState) -> String? {
         if new == old { return nil }
         switch (old, new) {
         case (_, .deploying): return "Scheduling.Task.Deploying"
         case (_, .deployed): return "Scheduling.Task.Deployed"
         case (_, .running): return "Scheduling.Task.Started"
-        case (.running, _): return "Scheduling.Task.Stopped"
+        case (.running, .stopping): return nil
+        case (.running, _), (.stopping, _): return "Scheduling.Task.Stopped"
         default: return nil
         }
     }
@@ -47,26 +49,32 @@ final class NodeEvents: @unchecked Sendable {
     func emit(_ type: String, id: String? = nil) {
         var body: [String: JSONValue] = ["EventType": .string(type)]
         if let id { body["id"] = .string(id) }
-        let published: String? = lock.withLock {
-            guard bus != nil else { return nil }
+        // Numbered and sent under one lock, so that the bus sees the numbers in order.
+        lock.withLock {
+            guard let bus else { return }
             sequence += 1
             var full = body
             full["SequenceNumber"] = .int(sequence)
-            full["Timestamp"] = .double(MetadataReplay.wallClock())
+            full["Timestamp"] = .double(NodeServices.now())
             full["DataVersion"] = 2
             full["DataId"] = "MONROE.META.NODE.EVENT"
-            return "MONROE.META.NODE.EVENT \(JSONWriter.write(.object(full), pretty: false))"
-        }
-        if let published {
-            do { try publish(published) } catch { logger.debug("node event \(type): \(error)") }
+            do {
+                try bus.send("MONROE.META.NODE.EVENT \(JSONWriter.write(.object(full), pretty: false))")
+            } catch {
+                logger.debug("node event \(type): \(error)")
+            }
         }
         guard !sysevent.isEmpty else { return }
         let frame = JSONWriter.write(.object(body), pretty: false)
         queue.async { [sysevent, logger] in
+            // One second in all for the request and its reply; a new socket each time, since a
+            // REQ socket whose reply never came cannot send again.
+            let began = NodeServices.monotonic()
             do {
                 let request = try ZeroMQSocket.requester(connect: sysevent)
                 try request.send(frame, waitingAtMost: 1000)
-                if try request.receive(waitingAtMost: 1000) == nil { logger.debug("node event \(type): no reply from \(sysevent) within 1 s") }
+                let left = Int32(max(0, 1000 - (NodeServices.monotonic() - began) * 1000))
+                if try request.receive(waitingAtMost: left) == nil { logger.debug("node event \(type): no reply from \(sysevent) within 1 s") }
             } catch {
                 logger.debug("node event \(type): \(error)")
             }

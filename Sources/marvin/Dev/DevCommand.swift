@@ -54,11 +54,14 @@ struct Dev: AsyncParsableCommand {
         }
         let directory = try DevFiles.runDirectory(stateDir)
         DevOutput.line("marvin dev: this run's directory is \(directory)")
-        let reason = runtime == .process ? "--runtime process" : getuid() == 0 ? "Docker is not installed" : "not root"
+        let reason = runtime == .process ? "--runtime process" : getuid() != 0 ? "not root" : "missing: \(DevEngine.missingTools.joined(separator: ", "))"
         let session = DevSession(directory: directory, recordingPath: recordingPath, recording: recorded, useDocker: useDocker,
                                  processReason: reason, seconds: seconds, keep: keep)
         let work = Task { try await session.run() }
-        DevInterrupt.watch { work.cancel() }
+        DevInterrupt.watch {
+            DevOutput.line("marvin dev: stopping what it started (up to a minute)…")
+            work.cancel()
+        }
         let outcome = await work.result
         await session.stop()
         if work.isCancelled {
@@ -72,12 +75,15 @@ struct Dev: AsyncParsableCommand {
     }
 }
 
-/// Ctrl-C and SIGTERM while `marvin dev` runs: handled, so that it can stop what it started.
+/// Ctrl-C, SIGTERM and a closed terminal (SIGHUP) while `marvin dev` runs: handled, so that it
+/// can stop what it started (its children have sessions of their own and hear none of them).
 enum DevInterrupt {
     static func watch(_ handler: @escaping @Sendable () -> Void) {
-        let signals = SignalWatch([SIGINT, SIGTERM])
+        // Output to a terminal or pipe that is gone must not end the program half-way.
+        signal(SIGPIPE, SIG_IGN)
+        let signals = SignalWatch([SIGINT, SIGTERM, SIGHUP])
         Task {
-            _ = await signals.next { }
+            _ = await signals.next(hangup: handler)
             handler()
         }
     }

@@ -22,8 +22,10 @@ final class DevEngine {
     }
 
     /// Whether this machine can have one: root, with dockerd, the docker client, the registry, ip and curl.
-    static var available: Bool {
-        getuid() == 0 && ["dockerd", "docker", "docker-registry", "ip", "curl"].allSatisfy { ChildProcess.locate($0) != nil }
+    static var available: Bool { getuid() == 0 && missingTools.isEmpty }
+
+    static var missingTools: [String] {
+        ["dockerd", "docker", "docker-registry", "ip", "curl"].filter { ChildProcess.locate($0) == nil }
     }
 
     func start() async throws {
@@ -68,6 +70,7 @@ final class DevEngine {
         let linked = await ChildProcess.run("ldd", [binary])
         guard linked.code == 0 else { throw Failure.testbed("ldd \(binary): \(linked.output.joined(separator: " "))") }
         for line in linked.output {
+            guard !line.contains("not found") else { throw Failure.testbed("\(binary) needs a library this machine lacks: \(line)") }
             // "libzmq.so.5 => /lib/x86_64-linux-gnu/libzmq.so.5 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)"
             // Files, not the symbolic links that name them.
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -104,7 +107,9 @@ final class DevEngine {
         if let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) {
             let points = mounts.split(separator: "\n").compactMap { line -> String? in
                 let fields = line.split(separator: " ")
-                return fields.count > 4 && fields[4].hasPrefix(directory) ? String(fields[4]) : nil
+                // Spaces in mount points are written as \040.
+                let point = fields.count > 4 ? fields[4].replacingOccurrences(of: "\\040", with: " ") : ""
+                return point.hasPrefix(directory + "/") ? point : nil
             }
             for point in points.sorted(by: >) { umount2(point, Int32(MNT_DETACH)) }
         }

@@ -6,12 +6,17 @@ enum DevOutput {
     static let terminal = isatty(STDOUT_FILENO) == 1
 
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data(((terminal ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+        write((terminal ? "\r\u{1B}[K" : "") + text + "\n")
     }
 
     /// A line that the next output replaces (terminals only).
     static func transient(_ text: String) {
         guard terminal else { return }
-        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
+        write("\r\u{1B}[K" + text)
+    }
+
+    /// A closed terminal or pipe loses the text, nothing else.
+    private static func write(_ text: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 }

@@ -73,6 +73,8 @@ final class DevSession: @unchecked Sendable {
             self.engine = engine
             try await engine.start()
             step("container engine and registry \(engine.registry) (bridge \(DevEngine.bridge))")
+            // Ctrl-C during a step ends it first (a command runs to its end); none follows.
+            try Task.checkCancellation()
             script = try await engine.pushSampleImage(binary: sample)
             step("sample experiment image \(script)")
             endpoint = "tcp://\(DevEngine.gateway):5556"
@@ -88,6 +90,7 @@ final class DevSession: @unchecked Sendable {
             step("process runtime: experiments run as plain processes (\(processReason))")
         }
 
+        try Task.checkCancellation()
         let node = DevNode(directory: "\(directory)/node", metadataEndpoint: endpoint)
         self.node = node
         try node.start(marvind: try DevFiles.sibling("marvind"), identity: identity, ctld: api, certificates: certificates,
