@@ -575,9 +575,16 @@ struct NodeDaemonTests {
         let socketPath = bed.path("notify.sock")
         let listener = try NotifyListener(path: socketPath)
         try bed.startDaemon(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "3000000"])
-        let messages = await listener.collect(seconds: 12)
+        // Readiness takes up to 15 s (recovery heartbeat, clock); a test run starting every suite
+        // at once can slow it further, so the listener waits up to 40 s for READY and three
+        // watchdog messages after it.
+        func readyAndFed(_ messages: [String]) -> Bool {
+            guard let ready = messages.firstIndex(where: { $0.contains("READY=1") }) else { return false }
+            return messages[ready...].filter { $0 == "WATCHDOG=1" }.count >= 3
+        }
+        let messages = await listener.collect(seconds: 40, until: readyAndFed)
         #expect(messages.contains { $0.contains("READY=1") && $0.contains("STATUS=idle") }, "\(messages)")
-        #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 3, "\(messages)")
+        #expect(readyAndFed(messages), "\(messages)")
         // Read while the daemon stops: a full datagram queue would drop the message.
         let collector = Task { await listener.collect(seconds: 4) }
         bed.stopDaemon()
@@ -605,12 +612,12 @@ final class NotifyListener: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Every datagram received within `seconds`.
-    func collect(seconds: Double) async -> [String] {
+    /// Every datagram received within `seconds`, or until `enough` says so.
+    func collect(seconds: Double, until enough: ([String]) -> Bool = { _ in false }) async -> [String] {
         var messages: [String] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
+        while Date() < deadline, !enough(messages) {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) } else { try? await Task.sleep(nanoseconds: 50_000_000) }
         }
