@@ -50,32 +50,34 @@ struct NodeHeartbeatTests {
 
     @Test func scenario008_backoff() async throws {
         try await StubbedNode.with("hb-backoff", config: ["heartbeat_period": 10, "heartbeat_jitter": 0, "heartbeat_backoff_max": 60]) { node in
-            // The first four heartbeats get 503, then the stub is healthy again.
+            // Heartbeats 5 to 8 get 503, then the stub is healthy again. The first four pass
+            // the 30 s in which the test run starts every suite at once and a request can take
+            // seconds to arrive, which shifts the intervals the stub sees (not when marvind sends).
             let heartbeats = Counter()
             node.stub.update {
-                $0.override = { request in request.isHeartbeat && heartbeats.next() <= 4 ? CtldStub.Reply(503) : nil }
+                $0.override = { request in request.isHeartbeat && (5...8).contains(heartbeats.next()) ? CtldStub.Reply(503) : nil }
             }
             try node.bed.startDaemon()
-            let deadline = Date().addingTimeInterval(240)
-            while node.stub.heartbeats.count < 6, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
-            let intervals = Self.intervals(Array(node.stub.heartbeats.prefix(6)))
+            let deadline = Date().addingTimeInterval(300)
+            while node.stub.heartbeats.count < 10, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
+            let intervals = Self.intervals(Array(node.stub.heartbeats.dropFirst(4).prefix(6)))
             let expected: [Double] = [20, 40, 60, 60, 10]
             #expect(intervals.count == 5 && zip(intervals, expected).allSatisfy { abs($0 - $1) <= 1 }, "\(intervals)")
         }
     }
 
     @Test func scenario009_retryAfter() async throws {
-        // Retry-After is followed up to `heartbeat_backoff_max`. The third heartbeat gets the
-        // 429: the first ones can take a second to arrive while the test run starts.
+        // Retry-After is followed up to `heartbeat_backoff_max`. The fifth heartbeat gets the
+        // 429: in the first 30 s of a test run a request can take seconds to arrive.
         try await StubbedNode.with("hb-retry-after", config: ["heartbeat_period": 10, "heartbeat_jitter": 0, "heartbeat_backoff_max": 300]) { node in
             let heartbeats = Counter()
             node.stub.update {
-                $0.override = { request in request.isHeartbeat && heartbeats.next() == 3 ? CtldStub.Reply(429, retryAfter: 45) : nil }
+                $0.override = { request in request.isHeartbeat && heartbeats.next() == 5 ? CtldStub.Reply(429, retryAfter: 45) : nil }
             }
             try node.bed.startDaemon()
-            let deadline = Date().addingTimeInterval(120)
-            while node.stub.heartbeats.count < 5, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
-            let intervals = Self.intervals(Array(node.stub.heartbeats.dropFirst(2)))
+            let deadline = Date().addingTimeInterval(180)
+            while node.stub.heartbeats.count < 7, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
+            let intervals = Self.intervals(Array(node.stub.heartbeats.dropFirst(4)))
             #expect(intervals.count >= 2)
             #expect(abs((intervals.first ?? 0) - 45) <= 1, "\(intervals)")
             #expect(abs((intervals.dropFirst().first ?? 0) - 10) <= 1, "the period again once answered: \(intervals)")
