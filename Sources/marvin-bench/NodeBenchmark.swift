@@ -45,6 +45,9 @@ struct NodeBenchmark: AsyncParsableCommand {
         print("idle RSS with 3 deployed tasks over \(sampling) s: min \(mib(samples.map(\.rss).min() ?? 0)), max \(mib(peak)); "
             + "PSS max \(mib(samples.map(\.pss).max() ?? 0)); anonymous max \(mib(samples.map(\.anonymous).max() ?? 0)) "
             + "(the rest of the RSS is code pages of the binary and the Swift runtime libraries)")
+        let mappings = bed.daemonResidentByMapping()
+        print("resident by mapping: " + mappings.prefix(10).map { "\($0.mapping) \(mib($0.rss))" }.joined(separator: ", ")
+            + ", \(mappings.count - min(mappings.count, 10)) more \(mib(mappings.dropFirst(10).reduce(0) { $0 + $1.rss }))")
         table.add("marvind idle RSS, 3 known tasks", mib(peak), target: "≤ \(Int(Self.rssTarget)) MiB", met: peak <= Self.rssTarget)
         for experiment in experiments { try bed.delete(experiment) }
         try await bed.waitForNode(states: ["done"], count: 3, seconds: 60)

@@ -46,12 +46,10 @@ extension NodeDaemon {
 
     private func readRecording(_ file: String) -> MetadataRecording? {
         do {
-            return try MetadataRecording(text: String(contentsOfFile: file, encoding: .utf8))
-        } catch let failure as MetadataRecording.Failure {
-            logger.error("metadata replay: \(file), \(failure)")
+            return try MetadataRecording(file: file)
         } catch {
-            logger.error("metadata replay: cannot read \(file)")
+            logger.error("metadata replay: \(error.description)")
+            return nil
         }
-        return nil
     }
 }

@@ -38,25 +38,23 @@ struct Dev: AsyncParsableCommand {
         let recordingPath = try recording.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? DevFiles.sampleRecording()
         let recorded: MetadataRecording
         do {
-            recorded = try MetadataRecording(text: String(contentsOfFile: recordingPath, encoding: .utf8))
-        } catch let failure as MetadataRecording.Failure {
-            throw Failure.usage("\(recordingPath), \(failure)")
+            recorded = try MetadataRecording(file: recordingPath)
         } catch {
-            throw Failure.usage("cannot read the recording \(recordingPath)")
+            throw Failure.usage(error.description)
         }
-        let useDocker: Bool
+        let chosen: DevSession.Runtime
         switch runtime {
-        case .auto: useDocker = DevEngine.available
         case .docker:
             guard DevEngine.available else { throw Failure.usage("--runtime docker needs root and dockerd, docker, docker-registry, ip and curl installed") }
-            useDocker = true
-        case .process: useDocker = false
+            chosen = .docker
+        case .process: chosen = .process(reason: "--runtime process")
+        case .auto:
+            chosen = DevEngine.available ? .docker
+                : .process(reason: getuid() != 0 ? "not root" : "missing: \(DevEngine.missingTools.joined(separator: ", "))")
         }
         let directory = try DevFiles.runDirectory(stateDir)
         DevOutput.line("marvin dev: this run's directory is \(directory)")
-        let reason = runtime == .process ? "--runtime process" : getuid() != 0 ? "not root" : "missing: \(DevEngine.missingTools.joined(separator: ", "))"
-        let session = DevSession(directory: directory, recordingPath: recordingPath, recording: recorded, useDocker: useDocker,
-                                 processReason: reason, seconds: seconds, keep: keep)
+        let session = DevSession(directory: directory, recordingPath: recordingPath, recording: recorded, runtime: chosen, seconds: seconds, keep: keep)
         let work = Task { try await session.run() }
         DevInterrupt.watch {
             DevOutput.line("marvin dev: stopping what it started (up to a minute)…")

@@ -1,6 +1,7 @@
 import Foundation
 import MarvinCLI
 import MarvinCore
+import MarvinLocalCA
 import MarvinMetadata
 import MarvinNode
 
@@ -11,9 +12,7 @@ final class DevSession: @unchecked Sendable {
     let directory: String
     let recordingPath: String
     let recording: MetadataRecording
-    let useDocker: Bool
-    /// Why experiments run as processes, for the user.
-    let processReason: String
+    let runtime: Runtime
     let seconds: Int64
     let keep: Bool
     private var controller: DevController?
@@ -21,31 +20,43 @@ final class DevSession: @unchecked Sendable {
     private var node: DevNode?
     private var programs: String?
 
-    init(directory: String, recordingPath: String, recording: MetadataRecording, useDocker: Bool, processReason: String, seconds: Int64, keep: Bool) {
+    /// Where the sample experiment runs: a private dockerd, or plain processes for a reason
+    /// the user is told.
+    enum Runtime {
+        case docker
+        case process(reason: String)
+    }
+
+    init(directory: String, recordingPath: String, recording: MetadataRecording, runtime: Runtime, seconds: Int64, keep: Bool) {
         self.directory = directory
         self.recordingPath = recordingPath
         self.recording = recording
-        self.useDocker = useDocker
-        self.processReason = processReason
+        self.runtime = runtime
         self.seconds = seconds
         self.keep = keep
     }
 
     /// Whether the sample experiment finished.
     func run() async throws -> Bool {
-        let certificates = try await DevCertificates(directory: "\(directory)/certificates")
-        let server = try await certificates.issue("ctld", commonName: "localhost", server: true)
-        let nodeCertificate = try await certificates.issue("node", commonName: "dev-node-1")
-        let experimenter = try await certificates.issue("experimenter", commonName: "experimenter")
+        // Every run makes its own CA, valid for 30 days.
+        let certificates: LocalCA
+        let nodeCertificate: LocalCA.Pair
+        let experimenter: LocalCA.Pair
+        let principals: [(name: String, fingerprint: String, role: String)]
         let identity = DevNode.Identity(recording: recording)
-        let controller = try DevController.start(
-            directory: "\(directory)/ctld", certificates: certificates, server: server,
-            principals: [("Node \(identity.id)", try await certificates.fingerprint(nodeCertificate), "node"),
-                         ("experimenter", try await certificates.fingerprint(experimenter), "user")],
-            node: identity)
+        do {
+            certificates = try LocalCA(directory: "\(directory)/certificates", name: "marvin dev CA", days: 30)
+            nodeCertificate = try certificates.issue("node", commonName: "dev-node-1")
+            experimenter = try certificates.issue("experimenter", commonName: "experimenter")
+            principals = [("Node \(identity.id)", try certificates.fingerprint(nodeCertificate.cert), "node"),
+                          ("experimenter", try certificates.fingerprint(experimenter.cert), "user")]
+        } catch let failure as LocalCA.Failure {
+            throw Failure.testbed(failure.description)
+        }
+        let controller = try DevController.start(directory: "\(directory)/ctld", certificates: certificates, principals: principals, node: identity)
         self.controller = controller
         let ctld = try CtldConnection(CLIConfiguration.resolve(
-            flags: .init(url: controller.api, certificate: experimenter.certificate, key: experimenter.key, ca: certificates.authority),
+            flags: .init(url: controller.api, certificate: experimenter.cert, key: experimenter.key, ca: certificates.caCertificate),
             environment: [:], file: nil))
         do {
             let finished = try await runSample(ctld: ctld, api: controller.api, certificates: certificates, node: nodeCertificate,
@@ -59,8 +70,8 @@ final class DevSession: @unchecked Sendable {
     }
 
     /// The runtime and the node, then the sample experiment through them.
-    private func runSample(ctld: CtldConnection, api: String, certificates: DevCertificates, node nodeCertificate: DevCertificates.Pair,
-                           experimenter: DevCertificates.Pair, identity: DevNode.Identity) async throws -> Bool {
+    private func runSample(ctld: CtldConnection, api: String, certificates: LocalCA, node nodeCertificate: LocalCA.Pair,
+                           experimenter: LocalCA.Pair, identity: DevNode.Identity) async throws -> Bool {
         try await waitUntilAnswering(ctld)
         step("ctld at \(api) (database and log in \(directory)/ctld)")
 
@@ -68,7 +79,8 @@ final class DevSession: @unchecked Sendable {
         let script: String
         let endpoint: String
         let runtime: DevNode.Runtime
-        if useDocker {
+        switch self.runtime {
+        case .docker:
             let engine = DevEngine(directory: "\(directory)/engine")
             self.engine = engine
             try await engine.start()
@@ -79,7 +91,7 @@ final class DevSession: @unchecked Sendable {
             step("sample experiment image \(script)")
             endpoint = "tcp://\(DevEngine.gateway):5556"
             runtime = .docker(socket: engine.socket)
-        } else {
+        case .process(let reason):
             let programs = "\(directory)/programs"
             try FileManager.default.createDirectory(atPath: programs, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: sample, toPath: "\(programs)/marvin-sample-experiment")
@@ -87,7 +99,7 @@ final class DevSession: @unchecked Sendable {
             script = "marvin-sample-experiment"
             endpoint = "tcp://127.0.0.1:\(try FreePort.loopback())"
             runtime = .process(programs: programs)
-            step("process runtime: experiments run as plain processes (\(processReason))")
+            step("process runtime: experiments run as plain processes (\(reason))")
         }
 
         try Task.checkCancellation()
@@ -118,7 +130,7 @@ final class DevSession: @unchecked Sendable {
         if keep {
             DevOutput.line("""
                 the testbed keeps running until Ctrl-C; to use it from another terminal:
-                  export MARVIN_URL=\(api) MARVIN_CERT=\(experimenter.certificate) MARVIN_KEY=\(experimenter.key) MARVIN_CA=\(certificates.authority)
+                  export MARVIN_URL=\(api) MARVIN_CERT=\(experimenter.cert) MARVIN_KEY=\(experimenter.key) MARVIN_CA=\(certificates.caCertificate)
                   marvin list
                 """)
             while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }

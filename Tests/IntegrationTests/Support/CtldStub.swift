@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import MarvinCore
+import MarvinLocalCA
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
@@ -94,7 +95,7 @@ final class CtldStub: Sendable {
     }
 
     /// A stub with the server certificate of `pki`, trusting its clients.
-    convenience init(pki: TestPKI) throws {
+    convenience init(pki: LocalCA) throws {
         try self.init(server: (pki.serverCertificate, pki.serverKey), clientCA: pki.caCertificate)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MarvinCore
+import MarvinLocalCA
 import MarvinNode
 
 /// A real marvinctld over mTLS, one node (48) and an experimenter (alice), and a marvind for
@@ -7,7 +8,7 @@ import MarvinNode
 /// unprivileged setup of node-runtime §17.1 [U], with the real ctld as the ctld stub.
 final class NodeTestbed {
     let directory: URL
-    let pki: TestPKI
+    let pki: LocalCA
     let ctld: CtldProcess
     let curl: Curl
     let node: (cert: String, key: String)
@@ -20,16 +21,16 @@ final class NodeTestbed {
 
     init(_ name: String, ctldPolicy: String = "lead_time: 1\n  asap_slack: 0\n  min_runtime: 5\n  padding: 0") throws {
         directory = try Integration.temporaryDirectory(name)
-        pki = try TestPKI(directory: directory)
-        node = try pki.issue("node48", subject: "/CN=node48")
-        alice = try pki.issue("alice", subject: "/CN=alice")
+        pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
+        node = try pki.issue("node48", commonName: "node48")
+        alice = try pki.issue("alice", commonName: "alice")
         ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration + "\npolicy:\n  maintenance_windows: []\n  \(ctldPolicy)")
         for (user, certificate, role) in [("Node 48", node.cert, "node"), ("alice", alice.cert, "user")] {
             let added = try ctld.command(["admin", "add-user", "--name", user, "--ssl", try pki.fingerprint(certificate), "--role", role])
-            guard added.status == 0 else { throw TestPKI.Failure(description: added.stderr) }
+            guard added.status == 0 else { throw TestbedFailure(description: added.stderr) }
         }
         let registered = try ctld.command(["admin", "add-node", "--id", "48", "--hostname", "node48", "--interface", "iccid=8946000048,quota=100000000"])
-        guard registered.status == 0 else { throw TestPKI.Failure(description: registered.stderr) }
+        guard registered.status == 0 else { throw TestbedFailure(description: registered.stderr) }
         try ctld.start()
         curl = try Curl()
         try curl.waitUntilAnswering("https://localhost:\(ctld.port)/version", caFile: pki.caCertificate)
@@ -106,7 +107,7 @@ final class NodeTestbed {
     /// Starts marvind and waits for its first heartbeat to be answered.
     func startAndWaitForTheCtld() async throws {
         try startDaemon()
-        guard await waitForLog("ctld knows this node as Node 48") else { throw TestPKI.Failure(description: "marvind did not reach the ctld:\n\(daemonLog)") }
+        guard await waitForLog("ctld knows this node as Node 48") else { throw TestbedFailure(description: "marvind did not reach the ctld:\n\(daemonLog)") }
     }
 
     /// Sleeps without holding one of the test runner's few threads.
@@ -150,7 +151,7 @@ final class NodeTestbed {
         let body: JSONValue = ["name": "node test", "nodecount": 1, "nodetypes": "", "script": .string(script), "start": .int(start),
                                "stop": .int(stop), "options": options]
         let answer = try curl.request("\(api)/experiments", method: "POST", data: JSONWriter.write(body, pretty: false), certificate: alice, caFile: pki.caCertificate)
-        guard answer.status == 201, let json = answer.json else { throw TestPKI.Failure(description: "submit: \(answer.status) \(answer.body)") }
+        guard answer.status == 201, let json = answer.json else { throw TestbedFailure(description: "submit: \(answer.status) \(answer.body)") }
         let experiment = json["experiment"]?.integerValue ?? 0
         let listed = try curl.request("\(api)/experiments/\(experiment)/schedules", certificate: alice, caFile: pki.caCertificate)
         let tasks = listed.json?["schedules"]?.objectValue?.keys.sorted() ?? []
