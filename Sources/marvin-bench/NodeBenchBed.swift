@@ -160,7 +160,9 @@ final class NodeBenchBed {
     /// marvind's resident set by what is mapped (a library, the binary, `[heap]`, anonymous
     /// memory), largest first, in MiB.
     func daemonResidentByMapping() -> [(mapping: String, rss: Double)] {
-        guard let daemon, let smaps = try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/smaps", encoding: .utf8) else { return [] }
+        // Read to the end: /proc files have no size, and a sized read stops at the first page.
+        guard let daemon, let data = FileHandle(forReadingAtPath: "/proc/\(daemon.processIdentifier)/smaps")?.readDataToEndOfFile() else { return [] }
+        let smaps = String(decoding: data, as: UTF8.self)
         var sizes: [String: Double] = [:]
         var current = "anonymous"
         for line in smaps.split(separator: "\n") {
