@@ -45,7 +45,7 @@ final class NodeBenchBed {
             while true; do sleep 0.1; done
             """.write(toFile: path("programs/bench-run"), atomically: true, encoding: .utf8)
         chmod(path("programs/bench-run"), 0o755)
-        let node: JSONValue = [
+        let daemonConfig: JSONValue = [
             "id": 48, "rest-server": .string("https://localhost:\(port)/v1"),
             "ssl": ["cert": .string(node.cert), "key": .string(node.key), "ca": .string(certificates.caCertificate)],
             "heartbeat_period": 10, "heartbeat_jitter": 0,
@@ -57,7 +57,7 @@ final class NodeBenchBed {
             "maintenance": ["flag_file": .string(path("maintenance")), "development_flag_file": .string(path("development"))],
             "development": true,
         ]
-        try JSONWriter.write(node).write(toFile: path("marvind.yaml"), atomically: true, encoding: .utf8)
+        try JSONWriter.write(daemonConfig).write(toFile: path("marvind.yaml"), atomically: true, encoding: .utf8)
         chmod(path("marvind.yaml"), 0o600)
         try waitForCtld()
         let marvind = try start(binary("marvind"), ["run", "--config", path("marvind.yaml")], log: "marvind.log")

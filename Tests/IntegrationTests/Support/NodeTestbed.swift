@@ -6,7 +6,7 @@ import MarvinNode
 /// A real marvinctld over mTLS, one node (48) and an experimenter (alice), and a marvind for
 /// that node on the `process` runtime with everything under one temporary directory: the
 /// unprivileged setup of node-runtime §17.1 [U], with the real ctld as the ctld stub.
-final class NodeTestbed {
+final class NodeTestbed: @unchecked Sendable {
     let directory: URL
     let pki: LocalCA
     let ctld: CtldProcess
@@ -39,6 +39,15 @@ final class NodeTestbed {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
         }
         try writeConfig()
+    }
+
+    /// The testbed, set up on a thread of its own. Setting up runs openssl and marvinctld and
+    /// waits for the ctld to answer; on the test runner's few threads (one per core) that would
+    /// hold up every other test while a run starts all of them at once.
+    static func make(_ name: String) async throws -> NodeTestbed {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try NodeTestbed(name) }) }
+        }
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
