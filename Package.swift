@@ -79,8 +79,6 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // The throwaway certificate authority of `marvin dev`, the benchmarks and the tests.
-        .target(name: "MarvinLocalCA", dependencies: ["MarvinNode"]),
         // The experimenters' and admins' command line: settings, the ctld connection, views.
         .target(
             name: "MarvinCLI",
@@ -100,7 +98,6 @@ let package = Package(
                 "MarvinCore",
                 // `marvin dev`: the embedded ctld and the development node's child processes.
                 "MarvinController",
-                "MarvinLocalCA",
                 "MarvinNode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -129,7 +126,6 @@ let package = Package(
                 "MarvinCore",
                 "MarvinMetadata",
                 "MarvinController",
-                "MarvinLocalCA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -148,7 +144,6 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "MarvinCore",
-                "MarvinLocalCA",
                 "MarvinMetadata",
                 "MarvinNode",
                 .product(name: "Hummingbird", package: "hummingbird"),

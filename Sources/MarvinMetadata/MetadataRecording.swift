@@ -1,4 +1,3 @@
-import Glibc
 import MarvinCore
 
 /// A recording of the metadata bus (node-runtime §13.3): one message per line,
@@ -45,26 +44,5 @@ public struct MetadataRecording: Sendable {
             messages.append(Message(offset: monotonic - start, topic: topic, body: body))
         }
         self.messages = messages
-    }
-
-    /// The recording in `file`; a failure names the file and, for a bad line, its number.
-    public init(file: String) throws(Failure) {
-        guard let stream = fopen(file, "r") else { throw Failure(description: "cannot read the recording \(file)") }
-        defer { fclose(stream) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, stream)
-            bytes += chunk[..<count]
-            if count < chunk.count { break }
-        }
-        guard ferror(stream) == 0, let text = String(validating: bytes, as: UTF8.self) else {
-            throw Failure(description: "cannot read the recording \(file) as UTF-8 text")
-        }
-        do {
-            try self.init(text: text)
-        } catch {
-            throw Failure(description: "\(file), \(error.description)")
-        }
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 
 /// The processes of `marvin-bench node` in a temporary directory: a throwaway CA made with the
 /// openssl command line, marvinctld with native mTLS, and marvind for node 48 whose one program
@@ -11,28 +10,23 @@ final class NodeBenchBed {
     let port: Int
     var processes: [Process] = []
     var daemon: Process?
-    let certificates: LocalCA
-    let node: LocalCA.Pair
-    let user: LocalCA.Pair
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("marvin-bench-node-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         port = Int.random(in: 20_000..<40_000)
-        certificates = try LocalCA(directory: directory.appendingPathComponent("certificates").path, name: "marvin bench CA", days: 2)
-        node = try certificates.issue("node", commonName: "node48")
-        user = try certificates.issue("user", commonName: "bench")
+        try makeCertificates()
         let ctldConfig = """
             database: \(path("ctld.sqlite"))
             rest_api: {address: 127.0.0.1, port: \(port)}
-            tls: {enabled: true, certificate: \(certificates.serverCertificate), key: \(certificates.serverKey), client_ca: \(certificates.caCertificate)}
+            tls: {enabled: true, certificate: \(path("server.crt")), key: \(path("server.key")), client_ca: \(path("ca.crt"))}
             policy: {maintenance_windows: [], lead_time: 1, asap_slack: 0, min_runtime: 3, padding: 0}
             """
         try ctldConfig.write(toFile: path("ctld.yaml"), atomically: true, encoding: .utf8)
         for (name, role) in [("Node 48", "node"), ("bench", "user")] {
             try run(binary("marvinctld"), ["--config", path("ctld.yaml"), "admin", "add-user", "--name", name, "--ssl",
-                                           try certificates.fingerprint(role == "node" ? node.cert : user.cert), "--role", role])
+                                           try fingerprint(role == "node" ? "node.crt" : "user.crt"), "--role", role])
         }
         try run(binary("marvinctld"), ["--config", path("ctld.yaml"), "admin", "add-node", "--id", "48", "--hostname", "node48"])
         // Enough quota for the runs.
@@ -45,9 +39,9 @@ final class NodeBenchBed {
             while true; do sleep 0.1; done
             """.write(toFile: path("programs/bench-run"), atomically: true, encoding: .utf8)
         chmod(path("programs/bench-run"), 0o755)
-        let daemonConfig: JSONValue = [
+        let node: JSONValue = [
             "id": 48, "rest-server": .string("https://localhost:\(port)/v1"),
-            "ssl": ["cert": .string(node.cert), "key": .string(node.key), "ca": .string(certificates.caCertificate)],
+            "ssl": ["cert": .string(path("node.crt")), "key": .string(path("node.key")), "ca": .string(path("ca.crt"))],
             "heartbeat_period": 10, "heartbeat_jitter": 0,
             "status_directory": .string(path("results")), "config_directory": .string(path("config")),
             "state_database": .string(path("state/marvind.db")), "runtime_directory": .string(path("run")), "work_directory": .string(path("work")),
@@ -57,7 +51,7 @@ final class NodeBenchBed {
             "maintenance": ["flag_file": .string(path("maintenance")), "development_flag_file": .string(path("development"))],
             "development": true,
         ]
-        try JSONWriter.write(daemonConfig).write(toFile: path("marvind.yaml"), atomically: true, encoding: .utf8)
+        try JSONWriter.write(node).write(toFile: path("marvind.yaml"), atomically: true, encoding: .utf8)
         chmod(path("marvind.yaml"), 0o600)
         try waitForCtld()
         let marvind = try start(binary("marvind"), ["run", "--config", path("marvind.yaml")], log: "marvind.log")
@@ -100,8 +94,26 @@ final class NodeBenchBed {
         return process
     }
 
+    func makeCertificates() throws {
+        try run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                            "-keyout", path("ca.key"), "-out", path("ca.crt"), "-subj", "/CN=marvin bench CA"])
+        for (name, subject, usage) in [("server", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
+                                       ("node", "/CN=node48", "extendedKeyUsage=clientAuth"), ("user", "/CN=bench", "extendedKeyUsage=clientAuth")] {
+            try usage.write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
+            try run("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("\(name).key"),
+                                "-out", path("\(name).csr"), "-subj", subject])
+            try run("openssl", ["x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-CAcreateserial",
+                                "-days", "2", "-out", path("\(name).crt"), "-extfile", path("\(name).ext")])
+        }
+    }
+
+    func fingerprint(_ certificate: String) throws -> String {
+        let text = try run("openssl", ["x509", "-in", path(certificate), "-noout", "-fingerprint", "-sha1"])
+        return String(text.split(separator: "=").last ?? "").replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
     func curl(_ method: String, _ route: String, body: String? = nil) throws -> JSONValue? {
-        var arguments = ["-sS", "--max-time", "20", "-X", method, "--cert", user.cert, "--key", user.key, "--cacert", certificates.caCertificate]
+        var arguments = ["-sS", "--max-time", "20", "-X", method, "--cert", path("user.crt"), "--key", path("user.key"), "--cacert", path("ca.crt")]
         if let body { arguments += ["--data-binary", body] }
         arguments.append("https://localhost:\(port)/v1\(route)")
         return try? JSONParser.parse(try run("curl", arguments))
@@ -109,7 +121,7 @@ final class NodeBenchBed {
 
     func waitForCtld() throws {
         for _ in 0..<100 {
-            if (try? run("curl", ["-s", "--cacert", certificates.caCertificate, "https://localhost:\(port)/version"])) != nil { return }
+            if (try? run("curl", ["-s", "--cacert", path("ca.crt"), "https://localhost:\(port)/version"])) != nil { return }
             usleep(100_000)
         }
         throw Failure(description: "marvinctld did not start: \((try? String(contentsOfFile: path("ctld.log"), encoding: .utf8)) ?? "")")

@@ -18,7 +18,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
     static let target = 50.0
 
     func run() async throws {
-        let recorded = try MetadataRecording(file: recording)
+        let recorded = try MetadataRecording(text: String(contentsOfFile: recording, encoding: .utf8))
         let replay = MetadataReplay(recording: recorded, settings: .init(speed: speed, loop: false))
         let due = replay.schedule
         let publisher = try ZeroMQSocket.publisher(bind: "tcp://127.0.0.1:*")

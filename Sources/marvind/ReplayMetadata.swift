@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MarvinMetadata
 
 /// `marvind replay-metadata FILE`: the development node's replay in the foreground (node-runtime
@@ -29,15 +30,17 @@ struct ReplayMetadata: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let recording = try MetadataRecording(file: file)
+            let recording = try MetadataRecording(text: String(contentsOfFile: file, encoding: .utf8))
             let publisher = try ZeroMQSocket.publisher(bind: endpoint)
             print("replaying \(recording.messages.count) messages on \(endpoint)")
             let replay = MetadataReplay(recording: recording, settings: .init(speed: speed, loop: !once, maxGap: maxGap, interfaceMap: try interfaceMap()))
             try await replay.run(publish: { try publisher.send($0) })
         } catch let failure as MetadataRecording.Failure {
-            throw ReplayFailure(message: failure.description)
+            throw ReplayFailure(message: "\(file), \(failure)")
         } catch let failure as ZeroMQSocket.Failure {
-            throw ReplayFailure(message: failure.description)
+            throw ReplayFailure(message: "\(failure)")
+        } catch is CocoaError {
+            throw ReplayFailure(message: "cannot read \(file)")
         }
     }
 

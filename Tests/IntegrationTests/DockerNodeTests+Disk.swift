@@ -9,7 +9,7 @@ extension DockerNodeTests {
     /// spec enlarges the filesystem; here a 100 MB file is deleted), the task is `deployed` at
     /// its next attempt.
     @Test func scenario023_resultsDiskTooSmall() async throws {
-        let bed = try await Self.testbed("docker-small-results")
+        let bed = try Self.testbed("docker-small-results")
         defer { bed.close() }
         let results = try await LoopFilesystem(image: bed.path("results.img"), mountPoint: bed.path("results"), megabytes: 160)
         defer { results.unmount() }
@@ -29,7 +29,7 @@ extension DockerNodeTests {
     /// reserve.
     @Test func scenario024_diskRunsOutDuringThePull() async throws {
         _ = try DockerTestbed.require()
-        let bed = try await NodeTestbed.make("docker-small-engine")
+        let bed = try NodeTestbed("docker-small-engine")
         defer { bed.close() }
         let data = try await LoopFilesystem(image: bed.path("engine.img"), mountPoint: bed.path("engine-data"), megabytes: 200)
         defer { data.unmount() }
@@ -63,7 +63,7 @@ extension DockerNodeTests {
     /// marvind does not restart the run: `failed; results filesystem could not be mounted after
     /// restart`; the disk is kept and `marvind results list` shows it.
     @Test func scenario100_damagedResultsFilesystem() async throws {
-        let bed = try await Self.testbed("docker-damaged-results")
+        let bed = try Self.testbed("docker-damaged-results")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)

@@ -19,7 +19,7 @@ extension DockerNodeTests {
         let registry = try #require(DockerTestbed.authRegistry, "scripts/docker-testbed.sh starts the password registry")
         let authFile = FileManager.default.temporaryDirectory.appendingPathComponent("marvin-registry-auth-\(UUID().uuidString).json").path
         defer { unlink(authFile) }
-        let bed = try await Self.testbed("docker-auth", overrides: ["docker": ["registry_auth_file": .string(authFile)]])
+        let bed = try Self.testbed("docker-auth", overrides: ["docker": ["registry_auth_file": .string(authFile)]])
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(90)
@@ -39,7 +39,7 @@ extension DockerNodeTests {
     /// layer present, and the deployment bytes still count both layers, once each.
     @Test func deploymentBytesCountEveryLayerOnceAcrossARestart() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-layers")
+        let bed = try Self.testbed("docker-layers")
         defer { bed.close() }
         let registry = try await SlowRegistry(directory: bed.directory, rate: 200_000)
         defer { registry.stop() }
@@ -63,7 +63,7 @@ extension DockerNodeTests {
     /// preparing is cancelled (`delayed; currently running another experiment`) and begins again
     /// after that task's cleanup.
     @Test func pullGivesWayToAnExperiment() async throws {
-        let bed = try await Self.testbed("docker-give-way")
+        let bed = try Self.testbed("docker-give-way")
         defer { bed.close() }
         // 3 MB at 60 kB/s: the pull takes 50 s, so it is still going at the other task's pre-start.
         let registry = try await SlowRegistry(directory: bed.directory, rate: 60_000)
@@ -84,7 +84,7 @@ extension DockerNodeTests {
     /// Scenario 80: an abort while the image downloads closes the pull's connection at once;
     /// no image of the task is left, and its `deploy.log` is kept for the sync.
     @Test func scenario080_abortDuringThePull() async throws {
-        let bed = try await Self.testbed("docker-abort-pull")
+        let bed = try Self.testbed("docker-abort-pull")
         defer { bed.close() }
         // 3 MB at 100 kB/s: the pull would take 30 s.
         let registry = try await SlowRegistry(directory: bed.directory, rate: 100_000)
@@ -113,7 +113,7 @@ extension DockerNodeTests {
     /// reports `delayed; container downloading in background` once, then `deployed`; the
     /// registry served one download.
     @Test func scenario027_slowPullReportsBackgroundDownload() async throws {
-        let bed = try await Self.testbed("docker-slow", overrides: ["deploy": ["background_report_after": 5]])
+        let bed = try Self.testbed("docker-slow", overrides: ["deploy": ["background_report_after": 5]])
         defer { bed.close() }
         let registry = try await SlowRegistry(directory: bed.directory, rate: 250_000)
         defer { registry.stop() }
@@ -133,7 +133,7 @@ extension DockerNodeTests {
     /// never overlap, and the second reports `delayed; container downloading in background`
     /// while it waits for the pull slot.
     @Test func scenario028_onePullAtATime() async throws {
-        let bed = try await Self.testbed("docker-one-pull", overrides: ["deploy": ["background_report_after": 5]])
+        let bed = try Self.testbed("docker-one-pull", overrides: ["deploy": ["background_report_after": 5]])
         defer { bed.close() }
         let registry = try await SlowRegistry(directory: bed.directory, rate: 300_000)
         defer { registry.stop() }
@@ -153,7 +153,7 @@ extension DockerNodeTests {
     /// Scenario 30 (`pull_timeout: 6`): the registry stalls mid-layer; at 6 ± 1 s the pull is
     /// closed and the task fails.
     @Test func scenario030_pullTimeout() async throws {
-        let bed = try await Self.testbed("docker-pull-timeout", overrides: ["deploy": ["pull_timeout": 6]])
+        let bed = try Self.testbed("docker-pull-timeout", overrides: ["deploy": ["pull_timeout": 6]])
         defer { bed.close() }
         let registry = try await SlowRegistry(directory: bed.directory, rate: 1_000_000, stallAfter: 1_000_000)
         defer { registry.stop() }
@@ -170,7 +170,7 @@ extension DockerNodeTests {
     /// passes during a stalled pull; the pull is cancelled at the deadline and no container
     /// is ever created.
     @Test func scenario032_stopPassesDuringThePull() async throws {
-        let bed = try await Self.testbed("docker-stalled")
+        let bed = try Self.testbed("docker-stalled")
         defer { bed.close() }
         let registry = try await SlowRegistry(directory: bed.directory, rate: 1_000_000, stallAfter: 1_000_000)
         defer { registry.stop() }
@@ -192,7 +192,7 @@ extension DockerNodeTests {
     /// together in 4 MB.
     @Test func imageCacheKeepsTheLeastRecentlyUsedOut() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-image-cache", overrides: ["deploy": ["image_cache_bytes": 4_000_000]])
+        let bed = try Self.testbed("docker-image-cache", overrides: ["deploy": ["image_cache_bytes": 4_000_000]])
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         func image(_ tag: Int) -> String { "\(docker.registry)/marvin/experiment-big:\(tag)" }

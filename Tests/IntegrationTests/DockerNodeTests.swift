@@ -9,10 +9,10 @@ import Testing
 @Suite(.enabled(if: DockerTestbed.enabled), .serialized)
 struct DockerNodeTests {
     /// A node on the Docker runtime with loop-mounted results; `overrides` are merged in last.
-    static func testbed(_ name: String, overrides: JSONValue = [:]) async throws -> NodeTestbed {
+    static func testbed(_ name: String, overrides: JSONValue = [:]) throws -> NodeTestbed {
         let docker = try DockerTestbed.require()
         try DockerTestbed.reset()
-        let bed = try await NodeTestbed.make(name)
+        let bed = try NodeTestbed(name)
         try bed.writeConfig(NodeTestbed.merge([
             "runtime": ["container": "docker"],
             "docker": ["socket": .string(docker.socket)],
@@ -29,7 +29,7 @@ struct DockerNodeTests {
     /// the right size), started within 1 s, SIGTERM at the stop time, `stopped`, and nothing
     /// left behind but the results.
     @Test func scenario021_071_deployAheadStartAndStopOnTime() async throws {
-        let bed = try await Self.testbed("docker-run")
+        let bed = try Self.testbed("docker-run")
         defer { bed.close() }
         try bed.startDaemon()
         #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
@@ -77,7 +77,7 @@ struct DockerNodeTests {
     /// container runs and restarted; the same container is adopted, no second `started`, and
     /// the stop still comes at its second with exactly one final status.
     @Test func scenario088_killDuringRunAdoptsTheContainer() async throws {
-        let bed = try await Self.testbed("docker-kill")
+        let bed = try Self.testbed("docker-kill")
         defer { bed.close() }
         try bed.startDaemon()
         #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
@@ -108,7 +108,7 @@ struct DockerNodeTests {
     /// and only restarted 20 s later: `container.log` has every line exactly once, in order,
     /// each with its RFC 3339 time.
     @Test func scenario068_logCaptureAcrossAKill() async throws {
-        let bed = try await Self.testbed("docker-log-capture")
+        let bed = try Self.testbed("docker-log-capture")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
@@ -135,7 +135,7 @@ struct DockerNodeTests {
     /// restarted at once: the container still starts within 2 s of its second, and there is
     /// never more than one container of the task.
     @Test func scenario086_killDuringPreStart() async throws {
-        let bed = try await Self.testbed("docker-kill-prestart", overrides: ["timing": ["prestart_lead": 12]])
+        let bed = try Self.testbed("docker-kill-prestart", overrides: ["timing": ["prestart_lead": 12]])
         defer { bed.close() }
         try bed.program("pre-start.d/10-wait", "sleep 5", in: "hooks")
         try await bed.startAndWaitForTheCtld()
@@ -161,7 +161,7 @@ struct DockerNodeTests {
 
     /// Scenario 74 with a container: a non-zero exit before the stop time.
     @Test func scenario074_containerExitCode() async throws {
-        let bed = try await Self.testbed("docker-exit")
+        let bed = try Self.testbed("docker-exit")
         defer { bed.close() }
         try bed.startDaemon()
         #expect(await bed.waitForLog("ctld knows this node as Node 48"), "\(bed.daemonLog)")
@@ -174,7 +174,7 @@ struct DockerNodeTests {
     /// marvind killed with SIGKILL during that stop and restarted repeats the stop, reports
     /// `stopped` exactly once and leaves no container.
     @Test func scenario072_089_killDuringStop() async throws {
-        let bed = try await Self.testbed("docker-stop", overrides: ["timing": ["stop_grace_period": 6]])
+        let bed = try Self.testbed("docker-stop", overrides: ["timing": ["stop_grace_period": 6]])
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
@@ -197,7 +197,7 @@ struct DockerNodeTests {
     /// pull itself being too quick to hit): the restarted daemon deploys again, reports
     /// `deployed` once and runs the task normally.
     @Test func scenario084_killDuringDeploy() async throws {
-        let bed = try await Self.testbed("docker-deploy")
+        let bed = try Self.testbed("docker-deploy")
         defer { bed.close() }
         try bed.program("deploy.d/10-slow", "sleep 4", in: "hooks")
         try await bed.startAndWaitForTheCtld()
@@ -216,7 +216,7 @@ struct DockerNodeTests {
     /// it). With the default `restart` a new container starts, its `guid` ends in `.2` and the
     /// ctld hears `restarted`; with `restart: 0` the task fails.
     @Test func scenario094_engineRestartDuringARun() async throws {
-        let bed = try await Self.testbed("docker-engine-restart")
+        let bed = try Self.testbed("docker-engine-restart")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
@@ -244,7 +244,7 @@ struct DockerNodeTests {
     /// owner of its config file.
     @Test func scenario047_049_057_containerAsCreated() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-properties")
+        let bed = try Self.testbed("docker-properties")
         defer { bed.close() }
         try bed.program("pre-start.d/20-inspect", """
             out=\(bed.path("probe"))/$MARVIN_SCHEDID
@@ -306,7 +306,7 @@ struct DockerNodeTests {
     /// and one that is not executable.
     @Test func scenario052_053_startFailures() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-start-failures")
+        let bed = try Self.testbed("docker-start-failures")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
@@ -327,7 +327,7 @@ struct DockerNodeTests {
     /// reported once; at `stop − 5` the task fails and no pull follows.
     @Test func scenario022_missingImageRetriedUntilTheDeadline() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-missing")
+        let bed = try Self.testbed("docker-missing")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(25)
@@ -352,7 +352,7 @@ struct DockerNodeTests {
     /// the task's storage fails the task, and its image is removed.
     @Test func scenario025_storageQuotaExceededDuringDeployment() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-quota", overrides: ["deploy": ["check_storage_quota": true]])
+        let bed = try Self.testbed("docker-quota", overrides: ["deploy": ["check_storage_quota": true]])
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(30)
@@ -366,7 +366,7 @@ struct DockerNodeTests {
     /// another experiment`; its pull begins only after the running task's cleanup.
     @Test func scenario029_noPullWhileAnotherExperimentRuns() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-busy")
+        let bed = try Self.testbed("docker-busy")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)
@@ -389,7 +389,7 @@ struct DockerNodeTests {
     /// is code 100 even with such an image.
     @Test func scenario035_offlineFallback() async throws {
         let docker = try DockerTestbed.require()
-        let bed = try await Self.testbed("docker-offline")
+        let bed = try Self.testbed("docker-offline")
         defer { bed.close() }
         let unreachable = "127.0.0.1:1/marvin/offline"
         let unknown = "\(docker.registry)/marvin/absent"
@@ -415,7 +415,7 @@ struct DockerNodeTests {
     /// Scenario 75: a container that exits with 0 half a second after the SIGTERM sent at its
     /// stop time was stopped: `stopped`, not `finished`.
     @Test func scenario075_exitDuringTheGracePeriod() async throws {
-        let bed = try await Self.testbed("docker-linger")
+        let bed = try Self.testbed("docker-linger")
         defer { bed.close() }
         try await bed.startAndWaitForTheCtld()
         let start = NodeTestbed.inSeconds(20)

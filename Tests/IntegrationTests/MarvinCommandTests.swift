@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import Testing
 
 /// The `marvin` command line against the real marvinctld over mTLS: each experimenter
@@ -12,7 +11,7 @@ struct MarvinCommandTests {
     /// through a settings file in a temporary home.
     final class Bed {
         let directory: URL
-        let pki: LocalCA
+        let pki: TestPKI
         let ctld: CtldProcess
         let alice: (cert: String, key: String)
         let admin: (cert: String, key: String)
@@ -21,25 +20,25 @@ struct MarvinCommandTests {
 
         init(_ name: String) throws {
             directory = try Integration.temporaryDirectory(name)
-            pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
-            alice = try pki.issue("alice", commonName: "alice")
-            admin = try pki.issue("admin", commonName: "admin")
+            pki = try TestPKI(directory: directory)
+            alice = try pki.issue("alice", subject: "/CN=alice")
+            admin = try pki.issue("admin", subject: "/CN=admin")
             ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration + "\npolicy:\n  maintenance_windows: []\n  lead_time: 1")
-            let node = try pki.issue("node48", commonName: "node48")
+            let node = try pki.issue("node48", subject: "/CN=node48")
             for (name, certificate, role) in [("alice", alice.cert, "user"), ("root", admin.cert, "admin"), ("Node 48", node.cert, "node")] {
                 let added = try ctld.command(["admin", "add-user", "--name", name, "--ssl", try pki.fingerprint(certificate), "--role", role])
-                guard added.status == 0 else { throw TestbedFailure(description: added.stderr) }
+                guard added.status == 0 else { throw TestPKI.Failure(description: added.stderr) }
             }
             let registered = try ctld.command(["admin", "add-node", "--id", "48", "--hostname", "node48", "--tag", "type:testing",
                                                "--interface", "iccid=8946000048,quota=100000000"])
-            guard registered.status == 0 else { throw TestbedFailure(description: registered.stderr) }
+            guard registered.status == 0 else { throw TestPKI.Failure(description: registered.stderr) }
             try ctld.start()
             let curl = try Curl()
             try curl.waitUntilAnswering("https://localhost:\(ctld.port)/version", caFile: pki.caCertificate)
             // One heartbeat: only a node heard from recently is scheduled (ctld-protocol §5.6.2).
             let heartbeat = try curl.request("https://localhost:\(ctld.port)/v1/resources/48", method: "PUT", data: "limit=3&maintenance=0",
                                              certificate: node, caFile: pki.caCertificate)
-            guard heartbeat.status == 200 else { throw TestbedFailure(description: "heartbeat: \(heartbeat.status) \(heartbeat.body)") }
+            guard heartbeat.status == 200 else { throw TestPKI.Failure(description: "heartbeat: \(heartbeat.status) \(heartbeat.body)") }
             marvin = try Integration.productPath("marvin")
             home = directory.appendingPathComponent("home").path
             try FileManager.default.createDirectory(atPath: "\(home)/.config/marvin", withIntermediateDirectories: true)
@@ -133,7 +132,7 @@ struct MarvinCommandTests {
         // A ctld certificate from another CA is not trusted.
         let otherDirectory = bed.directory.appendingPathComponent("other-ca")
         try FileManager.default.createDirectory(at: otherDirectory, withIntermediateDirectories: true)
-        let other = try LocalCA(directory: otherDirectory.path, name: "marvin test CA", days: 2)
+        let other = try TestPKI(directory: otherDirectory)
         let untrusted = try await bed.run("list", "--ca", other.caCertificate)
         #expect(untrusted.status == 3 && untrusted.stderr.contains("not signed by the CA"), "\(untrusted.stderr)")
     }

@@ -22,7 +22,7 @@ struct NodeDaemonTests {
     /// Scenarios 48 (`/monroe/config`), 73 (finished early) and 77 (`container.stat`), with a
     /// start within 1 s of its second.
     @Test func scenario048_073_077_124_125_126_runOnTimeAndFinishEarly() async throws {
-        let bed = try await NodeTestbed.make("node-run")
+        let bed = try NodeTestbed("node-run")
         defer { bed.close() }
         let observability = "127.0.0.1:\(Integration.freePort())"
         try bed.writeConfig(["eduroam": ["enabled": true], "observability": ["listen": .string(observability)]])
@@ -133,7 +133,7 @@ struct NodeDaemonTests {
     /// The run starts and stops at its seconds anyway; when the ctld is back, `started`, a
     /// traffic report and `stopped` arrive in that order, once each.
     @Test func scenario017_082_wholeRunOffline() async throws {
-        let bed = try await NodeTestbed.make("node-offline")
+        let bed = try NodeTestbed("node-offline")
         defer { bed.close() }
         try bed.program("exp-long", Self.longRun)
         try await bed.startAndWaitForTheCtld()
@@ -165,7 +165,7 @@ struct NodeDaemonTests {
     /// it waits 5 s, does nothing before `stop + backup_stop_delay`, then kills the run and
     /// leaves the marker, and the restarted daemon reports `stopped` once.
     @Test func scenario093_emergencyStopWhileTheDaemonHangs() async throws {
-        let bed = try await NodeTestbed.make("node-emergency")
+        let bed = try NodeTestbed("node-emergency")
         defer { bed.close() }
         try bed.writeConfig(["timing": ["backup_stop_delay": 2]])
         try bed.program("exp-long", "echo $$ > \"$MONROE_RESULTS/pid\"\n" + Self.longRun)
@@ -212,7 +212,7 @@ struct NodeDaemonTests {
     /// `start − prestart_lead`; set by a deploy hook that ends after the start, the task is
     /// `deployed` and then fails as started into maintenance.
     @Test func scenario050_maintenanceAtStart() async throws {
-        let bed = try await NodeTestbed.make("node-maintenance-start")
+        let bed = try NodeTestbed("node-maintenance-start")
         defer { bed.close() }
         let flag = bed.path("flags/maintenance")
         try FileManager.default.createDirectory(atPath: bed.path("flags"), withIntermediateDirectories: true)
@@ -252,7 +252,7 @@ struct NodeDaemonTests {
     /// Scenario 78 with a process: an abort while the run is going stops it at once and the
     /// node reports no status of its own (the ctld keeps `aborted`).
     @Test func scenario078_abortWhileRunning() async throws {
-        let bed = try await NodeTestbed.make("node-abort")
+        let bed = try NodeTestbed("node-abort")
         defer { bed.close() }
         try bed.program("exp-long", Self.longRun)
         try await bed.startAndWaitForTheCtld()
@@ -275,7 +275,7 @@ struct NodeDaemonTests {
     /// Scenario 79: canceled before its start, the task never runs; its deploy log is kept and
     /// no status is reported.
     @Test func scenario079_cancelBeforeStart() async throws {
-        let bed = try await NodeTestbed.make("node-cancel")
+        let bed = try NodeTestbed("node-cancel")
         defer { bed.close() }
         try bed.program("exp-long", Self.longRun)
         try await bed.startAndWaitForTheCtld()
@@ -295,7 +295,7 @@ struct NodeDaemonTests {
 
     /// Scenarios 31 and 54: deploy and pre-start hooks decide with their exit codes.
     @Test func scenario031_054_hookExitCodes() async throws {
-        let bed = try await NodeTestbed.make("node-hooks")
+        let bed = try NodeTestbed("node-hooks")
         defer { bed.close() }
         try bed.program("exp-ok", Self.experiment)
         try bed.program("deploy.d/10-check", #"grep -q '"hook":"deploy42"' "$MARVIN_CONFIG" && exit 42; exit 0"#, in: "hooks")
@@ -316,7 +316,7 @@ struct NodeDaemonTests {
     /// once (`started`, the deviation in `start.log`); one that ends too close to the stop time
     /// fails without a run.
     @Test func scenario033_034_lateDeploys() async throws {
-        let bed = try await NodeTestbed.make("node-late")
+        let bed = try NodeTestbed("node-late")
         defer { bed.close() }
         try bed.program("exp-ok", Self.experiment)
         // The deploy hook waits until a time the task's options name, relative to its start or stop.
@@ -348,7 +348,7 @@ struct NodeDaemonTests {
     /// ctld from placing overlapping tasks; on the node B waits for A, says so once, and starts
     /// right after A's cleanup; C, whose stop comes too soon for that, fails.
     @Test func scenario102_oneExperimentAtATime() async throws {
-        let bed = try await NodeTestbed.make("node-overlap")
+        let bed = try NodeTestbed("node-overlap")
         defer { bed.close() }
         try bed.program("exp-long", Self.longRun)
         try await bed.startAndWaitForTheCtld()
@@ -371,7 +371,7 @@ struct NodeDaemonTests {
     /// Scenario 26: the maintenance flag delays deploys (and heartbeats carry it); clearing it
     /// lets the task deploy at the next retry.
     @Test func scenario026_maintenanceFlagDelaysDeploys() async throws {
-        let bed = try await NodeTestbed.make("node-maintenance")
+        let bed = try NodeTestbed("node-maintenance")
         defer { bed.close() }
         try bed.program("exp-ok", Self.experiment)
         try await bed.startAndWaitForTheCtld()
@@ -387,7 +387,7 @@ struct NodeDaemonTests {
 
     /// Scenario 70: in `directory` mode a run writing past its storage is stopped within 11 s.
     @Test func scenario070_softStorageCap() async throws {
-        let bed = try await NodeTestbed.make("node-storage")
+        let bed = try NodeTestbed("node-storage")
         defer { bed.close() }
         try bed.program("exp-fill", """
             date +%s.%N > "$MONROE_RESULTS/filled-at"
@@ -407,7 +407,7 @@ struct NodeDaemonTests {
     /// Scenario 37 (root): without a `storage` option the results filesystem has the default
     /// size, 10 000 000 bytes rounded up to 4096.
     @Test(.enabled(if: getuid() == 0)) func scenario037_defaultStorage() async throws {
-        let bed = try await NodeTestbed.make("node-default-storage")
+        let bed = try NodeTestbed("node-default-storage")
         defer { bed.close() }
         try bed.writeConfig(["results": ["mode": "loop"]])
         try bed.program("exp-ok", Self.experiment)
@@ -423,7 +423,7 @@ struct NodeDaemonTests {
     /// their state and size and deleted only with `--yes`; a task that is not done and an
     /// unknown id are refused (exit 1) and nothing is deleted.
     @Test func resultsListAndPurge() async throws {
-        let bed = try await NodeTestbed.make("node-results-command")
+        let bed = try NodeTestbed("node-results-command")
         defer { bed.close() }
         try bed.program("exp-ok", Self.experiment)
         try await bed.startAndWaitForTheCtld()
@@ -463,7 +463,7 @@ struct NodeDaemonTests {
     /// Scenario 1: the legacy `/etc/marvind.conf` of the old scheduling client still validates;
     /// what marvind no longer uses is named in warnings.
     @Test func scenario001_legacyConfigValidates() async throws {
-        let bed = try await NodeTestbed.make("node-legacy-config")
+        let bed = try NodeTestbed("node-legacy-config")
         defer { bed.close() }
         try "48\n".write(toFile: bed.path("nodeid"), atomically: true, encoding: .utf8)
         let legacy = bed.path("marvind.conf")
@@ -500,7 +500,7 @@ struct NodeDaemonTests {
     /// Scenarios 2, 3 and 4: an invalid configuration exits 78, a bad id file names the file,
     /// and a second instance exits 1.
     @Test func scenario002_003_004_startUpRefusals() async throws {
-        let bed = try await NodeTestbed.make("node-startup")
+        let bed = try NodeTestbed("node-startup")
         defer { bed.close() }
         let bad = bed.path("bad.yaml")
         // The node's valid configuration with exactly three problems.
@@ -543,7 +543,7 @@ struct NodeDaemonTests {
     /// day ahead, so the node's clock looks a day late. No start decision is taken until
     /// `timing.clock_wait` has passed; `marvind status` says so meanwhile.
     @Test func scenario099_implausibleClockDefersDecisions() async throws {
-        let bed = try await NodeTestbed.make("node-clock")
+        let bed = try NodeTestbed("node-clock")
         defer { bed.close() }
         try bed.writeConfig(["timing": ["clock_wait": 12]])
         try bed.program("exp-ok", Self.experiment)
@@ -570,7 +570,7 @@ struct NodeDaemonTests {
     /// with a STATUS line once recovery is done, then WATCHDOG=1 at a third of WATCHDOG_USEC,
     /// and STOPPING=1 on SIGTERM.
     @Test func scenario005_notifySocket() async throws {
-        let bed = try await NodeTestbed.make("node-notify")
+        let bed = try NodeTestbed("node-notify")
         defer { bed.close() }
         let socketPath = bed.path("notify.sock")
         let listener = try NotifyListener(path: socketPath)
@@ -605,7 +605,7 @@ final class NotifyListener: @unchecked Sendable {
             for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        guard bound == 0 else { throw TestbedFailure(description: "cannot bind \(path)") }
+        guard bound == 0 else { throw TestPKI.Failure(description: "cannot bind \(path)") }
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }

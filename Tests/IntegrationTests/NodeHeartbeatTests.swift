@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import MarvinNode
 import Testing
 
@@ -107,7 +106,7 @@ struct NodeHeartbeatTests {
             // A second stub whose certificate comes from another CA.
             let otherDirectory = node.bed.directory.appendingPathComponent("other-ca")
             try FileManager.default.createDirectory(at: otherDirectory, withIntermediateDirectories: true)
-            let other = try LocalCA(directory: otherDirectory.path, name: "marvin test CA", days: 2)
+            let other = try TestPKI(directory: otherDirectory)
             let impostor = try CtldStub(server: (other.serverCertificate, other.serverKey), clientCA: node.bed.pki.caCertificate)
             try await impostor.start()
             node.bed.restServer = impostor.api

@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import MarvinNode
 import Testing
 
@@ -12,9 +11,9 @@ struct NodeSyncTests {
     @Test func heartbeatsAndReportsOverMutualTLS() async throws {
         let directory = try Integration.temporaryDirectory("node-sync")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
-        let node = try pki.issue("node17", commonName: "node17")
-        let alice = try pki.issue("alice", commonName: "alice")
+        let pki = try TestPKI(directory: directory)
+        let node = try pki.issue("node17", subject: "/CN=node17")
+        let alice = try pki.issue("alice", subject: "/CN=alice")
         let rogue = try pki.rogue("mallory")
         let ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration + "\npolicy:\n  maintenance_windows: []")
         for (name, certificate, role) in [("Node 17", node.cert, "node"), ("alice", alice.cert, "user")] {
@@ -47,7 +46,7 @@ struct NodeSyncTests {
 
     /// The conversation itself; the caller owns the client's shutdown.
     func exchange(
-        _ client: ControllerClient, config: NodeConfig, ctld: CtldProcess, curl: Curl, pki: LocalCA, alice: (cert: String, key: String),
+        _ client: ControllerClient, config: NodeConfig, ctld: CtldProcess, curl: Curl, pki: TestPKI, alice: (cert: String, key: String),
         rogue: (cert: String, key: String), base: String, directory: URL
     ) async throws {
         #expect(await client.identity() == .identified(name: "Node 17"))

@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import Testing
 
 /// Identity through a real nginx with client certificates (spec §2.5.2, TESTBED §8), and
@@ -10,8 +9,8 @@ struct ProxyIdentityTests {
     @Test func nginxForwardsVerifiedFingerprints() throws {
         let directory = try Integration.temporaryDirectory("nginx-identity")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
-        let carol = try pki.issue("carol", commonName: "carol")
+        let pki = try TestPKI(directory: directory)
+        let carol = try pki.issue("carol", subject: "/CN=carol")
         let rogue = try pki.rogue("mallory")
         // nginx reaches the backend from 127.0.0.2; only that address is a trusted proxy,
         // so a client talking to the backend directly from 127.0.0.1 is not.
@@ -61,8 +60,8 @@ struct ProxyIdentityTests {
     @Test func scenario015_nativeMutualTLS() throws {
         let directory = try Integration.temporaryDirectory("mtls-identity")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
-        let carol = try pki.issue("carol", commonName: "carol")
+        let pki = try TestPKI(directory: directory)
+        let carol = try pki.issue("carol", subject: "/CN=carol")
         let rogue = try pki.rogue("mallory")
         let ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration)
         let fingerprint = try pki.fingerprint(carol.cert)

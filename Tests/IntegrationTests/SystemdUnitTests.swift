@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import MarvinNode
 import Testing
 
@@ -170,12 +169,12 @@ final class NspawnNode: @unchecked Sendable {
     let state: String
     let store: NodeStateStore
     var config: JSONValue
-    let pki: LocalCA
+    let pki: TestPKI
 
     init(_ name: String, overrides: JSONValue = [:]) throws {
         directory = try Integration.temporaryDirectory(name)
-        pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
-        _ = try pki.issue("node48", commonName: "node48")
+        pki = try TestPKI(directory: directory)
+        _ = try pki.issue("node48", subject: "/CN=node48")
         root = directory.appendingPathComponent("root").path
         state = directory.appendingPathComponent("state").path
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

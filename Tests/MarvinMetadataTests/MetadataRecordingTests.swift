@@ -1,4 +1,3 @@
-import Foundation
 import MarvinCore
 import Testing
 @testable import MarvinMetadata
@@ -45,29 +44,6 @@ struct MetadataRecordingTests {
     @Test func windowsLineEnds() throws {
         let recording = try MetadataRecording(text: "10 A {\"a\":1}\r\n11 B {\"b\":2}\r\n")
         #expect(recording.messages.map(\.topic) == ["A", "B"])
-    }
-
-    @Test func aFileIsReadWholeAndNamedInFailures() throws {
-        let directory = try FileManager.default.url(for: .itemReplacementDirectory, in: .userDomainMask,
-                                                    appropriateFor: FileManager.default.temporaryDirectory, create: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        // Longer than one read, so the pieces must be joined.
-        let long = directory.appendingPathComponent("long.txt").path
-        try String(repeating: "10 A {\"padding\":\"\(String(repeating: "x", count: 1000))\"}\n", count: 100).write(toFile: long, atomically: true, encoding: .utf8)
-        #expect(try MetadataRecording(file: long).messages.count == 100)
-
-        let bad = directory.appendingPathComponent("bad.txt").path
-        try "10 A {}\n11 B not-json\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let badLine = #expect(throws: MetadataRecording.Failure.self) { try MetadataRecording(file: bad) }
-        #expect(badLine?.description == "\(bad), line 2: the message body is not a JSON object")
-
-        let binary = directory.appendingPathComponent("binary.txt").path
-        FileManager.default.createFile(atPath: binary, contents: Data([0x31, 0x30, 0x20, 0xff, 0xfe]))
-        let notText = #expect(throws: MetadataRecording.Failure.self) { try MetadataRecording(file: binary) }
-        #expect(notText?.description == "cannot read the recording \(binary) as UTF-8 text")
-
-        let missing = #expect(throws: MetadataRecording.Failure.self) { try MetadataRecording(file: directory.appendingPathComponent("none.txt").path) }
-        #expect(missing?.description.hasPrefix("cannot read the recording ") == true)
     }
 }
 

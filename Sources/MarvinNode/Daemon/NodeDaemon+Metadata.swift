@@ -46,10 +46,12 @@ extension NodeDaemon {
 
     private func readRecording(_ file: String) -> MetadataRecording? {
         do {
-            return try MetadataRecording(file: file)
+            return try MetadataRecording(text: String(contentsOfFile: file, encoding: .utf8))
+        } catch let failure as MetadataRecording.Failure {
+            logger.error("metadata replay: \(file), \(failure)")
         } catch {
-            logger.error("metadata replay: \(error.description)")
-            return nil
+            logger.error("metadata replay: cannot read \(file)")
         }
+        return nil
     }
 }

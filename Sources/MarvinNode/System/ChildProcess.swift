@@ -222,31 +222,16 @@ public final class ChildProcess: @unchecked Sendable {
 extension ChildProcess {
     /// Runs a system tool (mkfs, mount, e2fsck) to completion: its exit code and output lines.
     public static func run(_ tool: String, _ arguments: [String], timeout: Double = 120) async -> (code: Int32, output: [String]) {
+        guard let path = locate(tool) else { return (127, ["\(tool) not found"]) }
         let lines = LineCollector()
         do {
-            let child = try startTool(tool, arguments, lines)
-            return (await child.wait(timeout: timeout), lines.all)
+            let child = try ChildProcess(executable: path, arguments: arguments, environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"],
+                                         output: .lines { lines.add($0) })
+            let code = await child.wait(timeout: timeout)
+            return (code, lines.all)
         } catch {
             return (127, ["\(error)"])
         }
-    }
-
-    /// The same for synchronous callers with short jobs (openssl making a certificate):
-    /// blocks the calling thread until the tool has ended.
-    public static func runBlocking(_ tool: String, _ arguments: [String]) -> (code: Int32, output: [String]) {
-        let lines = LineCollector()
-        do {
-            let child = try startTool(tool, arguments, lines)
-            return (child.waitBlocking(), lines.all)
-        } catch {
-            return (127, ["\(error)"])
-        }
-    }
-
-    private static func startTool(_ tool: String, _ arguments: [String], _ lines: LineCollector) throws -> ChildProcess {
-        guard let path = locate(tool) else { throw SpawnError(description: "\(tool) not found") }
-        return try ChildProcess(executable: path, arguments: arguments, environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"],
-                                output: .lines { lines.add($0) })
     }
 
     /// An executable in the system directories.

@@ -38,23 +38,25 @@ struct Dev: AsyncParsableCommand {
         let recordingPath = try recording.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? DevFiles.sampleRecording()
         let recorded: MetadataRecording
         do {
-            recorded = try MetadataRecording(file: recordingPath)
+            recorded = try MetadataRecording(text: String(contentsOfFile: recordingPath, encoding: .utf8))
+        } catch let failure as MetadataRecording.Failure {
+            throw Failure.usage("\(recordingPath), \(failure)")
         } catch {
-            throw Failure.usage(error.description)
+            throw Failure.usage("cannot read the recording \(recordingPath)")
         }
-        let chosen: DevSession.Runtime
+        let useDocker: Bool
         switch runtime {
+        case .auto: useDocker = DevEngine.available
         case .docker:
             guard DevEngine.available else { throw Failure.usage("--runtime docker needs root and dockerd, docker, docker-registry, ip and curl installed") }
-            chosen = .docker
-        case .process: chosen = .process(reason: "--runtime process")
-        case .auto:
-            chosen = DevEngine.available ? .docker
-                : .process(reason: getuid() != 0 ? "not root" : "missing: \(DevEngine.missingTools.joined(separator: ", "))")
+            useDocker = true
+        case .process: useDocker = false
         }
         let directory = try DevFiles.runDirectory(stateDir)
         DevOutput.line("marvin dev: this run's directory is \(directory)")
-        let session = DevSession(directory: directory, recordingPath: recordingPath, recording: recorded, runtime: chosen, seconds: seconds, keep: keep)
+        let reason = runtime == .process ? "--runtime process" : getuid() != 0 ? "not root" : "missing: \(DevEngine.missingTools.joined(separator: ", "))"
+        let session = DevSession(directory: directory, recordingPath: recordingPath, recording: recorded, useDocker: useDocker,
+                                 processReason: reason, seconds: seconds, keep: keep)
         let work = Task { try await session.run() }
         DevInterrupt.watch {
             DevOutput.line("marvin dev: stopping what it started (up to a minute)…")

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import MarvinController
-import MarvinLocalCA
 import MarvinNode
 
 /// The testbed's marvinctld, inside this process: native mTLS on a free loopback port, its
@@ -14,14 +13,14 @@ struct DevController {
 
     var api: String { "https://127.0.0.1:\(port)/v1" }
 
-    static func start(directory: String, certificates: LocalCA,
+    static func start(directory: String, certificates: DevCertificates, server: DevCertificates.Pair,
                       principals: [(name: String, fingerprint: String, role: String)], node: DevNode.Identity) throws -> DevController {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let port = try FreePort.loopback()
         let yaml = """
             database: \(directory)/marvinctld.sqlite
             rest_api: {address: 127.0.0.1, port: \(port)}
-            tls: {enabled: true, certificate: \(certificates.serverCertificate), key: \(certificates.serverKey), client_ca: \(certificates.caCertificate)}
+            tls: {enabled: true, certificate: \(server.certificate), key: \(server.key), client_ca: \(certificates.authority)}
             metrics: {enabled: false}
             policy:
               lead_time: 20

@@ -1,6 +1,5 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import MarvinMetadata
 import MarvinNode
 
@@ -40,7 +39,7 @@ final class DevNode {
     }
 
     /// Writes the configuration (JSON is YAML) and starts marvind.
-    func start(marvind: String, identity: Identity, ctld: String, certificates: LocalCA, client: LocalCA.Pair,
+    func start(marvind: String, identity: Identity, ctld: String, certificates: DevCertificates, client: DevCertificates.Pair,
                runtime: Runtime, recording: String) throws {
         for folder in ["state", "run", "work", "results", "hooks", "flags", "config"] {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true)
@@ -56,7 +55,7 @@ final class DevNode {
         }
         let config: JSONValue = [
             "id": .int(identity.id), "rest-server": .string(ctld), "development": true,
-            "ssl": ["cert": .string(client.cert), "key": .string(client.key), "ca": .string(certificates.caCertificate)],
+            "ssl": ["cert": .string(client.certificate), "key": .string(client.key), "ca": .string(certificates.authority)],
             "heartbeat_period": 10, "heartbeat_jitter": 0, "heartbeat_backoff_max": 30,
             "status_directory": .string(results), "config_directory": .string("\(directory)/config"),
             "state_database": .string("\(directory)/state/marvind.db"), "runtime_directory": .string("\(directory)/run"),

@@ -1,7 +1,6 @@
 import Foundation
 import MarvinCLI
 import MarvinCore
-import MarvinLocalCA
 import MarvinMetadata
 import MarvinNode
 
@@ -12,7 +11,9 @@ final class DevSession: @unchecked Sendable {
     let directory: String
     let recordingPath: String
     let recording: MetadataRecording
-    let runtime: Runtime
+    let useDocker: Bool
+    /// Why experiments run as processes, for the user.
+    let processReason: String
     let seconds: Int64
     let keep: Bool
     private var controller: DevController?
@@ -20,43 +21,31 @@ final class DevSession: @unchecked Sendable {
     private var node: DevNode?
     private var programs: String?
 
-    /// Where the sample experiment runs: a private dockerd, or plain processes for a reason
-    /// the user is told.
-    enum Runtime {
-        case docker
-        case process(reason: String)
-    }
-
-    init(directory: String, recordingPath: String, recording: MetadataRecording, runtime: Runtime, seconds: Int64, keep: Bool) {
+    init(directory: String, recordingPath: String, recording: MetadataRecording, useDocker: Bool, processReason: String, seconds: Int64, keep: Bool) {
         self.directory = directory
         self.recordingPath = recordingPath
         self.recording = recording
-        self.runtime = runtime
+        self.useDocker = useDocker
+        self.processReason = processReason
         self.seconds = seconds
         self.keep = keep
     }
 
     /// Whether the sample experiment finished.
     func run() async throws -> Bool {
-        // Every run makes its own CA, valid for 30 days.
-        let certificates: LocalCA
-        let nodeCertificate: LocalCA.Pair
-        let experimenter: LocalCA.Pair
-        let principals: [(name: String, fingerprint: String, role: String)]
+        let certificates = try await DevCertificates(directory: "\(directory)/certificates")
+        let server = try await certificates.issue("ctld", commonName: "localhost", server: true)
+        let nodeCertificate = try await certificates.issue("node", commonName: "dev-node-1")
+        let experimenter = try await certificates.issue("experimenter", commonName: "experimenter")
         let identity = DevNode.Identity(recording: recording)
-        do {
-            certificates = try LocalCA(directory: "\(directory)/certificates", name: "marvin dev CA", days: 30)
-            nodeCertificate = try certificates.issue("node", commonName: "dev-node-1")
-            experimenter = try certificates.issue("experimenter", commonName: "experimenter")
-            principals = [("Node \(identity.id)", try certificates.fingerprint(nodeCertificate.cert), "node"),
-                          ("experimenter", try certificates.fingerprint(experimenter.cert), "user")]
-        } catch let failure as LocalCA.Failure {
-            throw Failure.testbed(failure.description)
-        }
-        let controller = try DevController.start(directory: "\(directory)/ctld", certificates: certificates, principals: principals, node: identity)
+        let controller = try DevController.start(
+            directory: "\(directory)/ctld", certificates: certificates, server: server,
+            principals: [("Node \(identity.id)", try await certificates.fingerprint(nodeCertificate), "node"),
+                         ("experimenter", try await certificates.fingerprint(experimenter), "user")],
+            node: identity)
         self.controller = controller
         let ctld = try CtldConnection(CLIConfiguration.resolve(
-            flags: .init(url: controller.api, certificate: experimenter.cert, key: experimenter.key, ca: certificates.caCertificate),
+            flags: .init(url: controller.api, certificate: experimenter.certificate, key: experimenter.key, ca: certificates.authority),
             environment: [:], file: nil))
         do {
             let finished = try await runSample(ctld: ctld, api: controller.api, certificates: certificates, node: nodeCertificate,
@@ -70,8 +59,8 @@ final class DevSession: @unchecked Sendable {
     }
 
     /// The runtime and the node, then the sample experiment through them.
-    private func runSample(ctld: CtldConnection, api: String, certificates: LocalCA, node nodeCertificate: LocalCA.Pair,
-                           experimenter: LocalCA.Pair, identity: DevNode.Identity) async throws -> Bool {
+    private func runSample(ctld: CtldConnection, api: String, certificates: DevCertificates, node nodeCertificate: DevCertificates.Pair,
+                           experimenter: DevCertificates.Pair, identity: DevNode.Identity) async throws -> Bool {
         try await waitUntilAnswering(ctld)
         step("ctld at \(api) (database and log in \(directory)/ctld)")
 
@@ -79,8 +68,7 @@ final class DevSession: @unchecked Sendable {
         let script: String
         let endpoint: String
         let runtime: DevNode.Runtime
-        switch self.runtime {
-        case .docker:
+        if useDocker {
             let engine = DevEngine(directory: "\(directory)/engine")
             self.engine = engine
             try await engine.start()
@@ -91,7 +79,7 @@ final class DevSession: @unchecked Sendable {
             step("sample experiment image \(script)")
             endpoint = "tcp://\(DevEngine.gateway):5556"
             runtime = .docker(socket: engine.socket)
-        case .process(let reason):
+        } else {
             let programs = "\(directory)/programs"
             try FileManager.default.createDirectory(atPath: programs, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: sample, toPath: "\(programs)/marvin-sample-experiment")
@@ -99,7 +87,7 @@ final class DevSession: @unchecked Sendable {
             script = "marvin-sample-experiment"
             endpoint = "tcp://127.0.0.1:\(try FreePort.loopback())"
             runtime = .process(programs: programs)
-            step("process runtime: experiments run as plain processes (\(reason))")
+            step("process runtime: experiments run as plain processes (\(processReason))")
         }
 
         try Task.checkCancellation()
@@ -130,7 +118,7 @@ final class DevSession: @unchecked Sendable {
         if keep {
             DevOutput.line("""
                 the testbed keeps running until Ctrl-C; to use it from another terminal:
-                  export MARVIN_URL=\(api) MARVIN_CERT=\(experimenter.cert) MARVIN_KEY=\(experimenter.key) MARVIN_CA=\(certificates.caCertificate)
+                  export MARVIN_URL=\(api) MARVIN_CERT=\(experimenter.certificate) MARVIN_KEY=\(experimenter.key) MARVIN_CA=\(certificates.authority)
                   marvin list
                 """)
             while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }

@@ -1,5 +1,4 @@
 import Foundation
-import MarvinLocalCA
 import MarvinNode
 
 /// The real marvinctld binary, run as a separate process on its own configuration and
@@ -53,7 +52,7 @@ final class NginxProcess {
     let port: Int
     private var process: ChildProcess?
 
-    init(directory: URL, backendPort: Int, pki: LocalCA, proxyBind: String? = nil) throws {
+    init(directory: URL, backendPort: Int, pki: TestPKI, proxyBind: String? = nil) throws {
         self.directory = directory
         port = Integration.freePort()
         let nginx = try Integration.require("nginx")
@@ -100,7 +99,7 @@ final class NginxProcess {
         let configPath = directory.appendingPathComponent("nginx.conf").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let check = try Program.run(nginx, ["-t", "-c", configPath, "-p", d])
-        guard check.status == 0 else { throw TestbedFailure(description: "nginx -t: \(check.stderr)") }
+        guard check.status == 0 else { throw TestPKI.Failure(description: "nginx -t: \(check.stderr)") }
         process = try Program.start(nginx, ["-c", configPath, "-p", d], log: directory.appendingPathComponent("logs/stderr.log"))
     }
 

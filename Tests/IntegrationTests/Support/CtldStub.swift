@@ -3,7 +3,6 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import MarvinCore
-import MarvinLocalCA
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
@@ -95,7 +94,7 @@ final class CtldStub: Sendable {
     }
 
     /// A stub with the server certificate of `pki`, trusting its clients.
-    convenience init(pki: LocalCA) throws {
+    convenience init(pki: TestPKI) throws {
         try self.init(server: (pki.serverCertificate, pki.serverKey), clientCA: pki.caCertificate)
     }
 

@@ -38,7 +38,7 @@ enum DockerTestbed {
         let (socket, _) = try require()
         let script = Integration.repositoryRoot.appendingPathComponent("scripts/docker-testbed.sh").path
         let result = try await Program.run("/bin/bash", [script, "restart-engine", (socket as NSString).deletingLastPathComponent])
-        guard result.status == 0 else { throw TestbedFailure(description: "engine restart failed: \(result.stderr)") }
+        guard result.status == 0 else { throw TestPKI.Failure(description: "engine restart failed: \(result.stderr)") }
     }
 
     /// An Engine API call through curl: status and body.

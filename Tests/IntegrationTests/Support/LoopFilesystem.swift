@@ -11,7 +11,7 @@ final class LoopFilesystem {
         self.image = image
         self.mountPoint = mountPoint
         guard FileManager.default.createFile(atPath: image, contents: nil), truncate(image, off_t(megabytes) << 20) == 0 else {
-            throw TestbedFailure(description: "cannot create \(image)")
+            throw TestPKI.Failure(description: "cannot create \(image)")
         }
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         try await Self.run("mkfs.ext4", ["-q", "-F", "-m", "0", image])
@@ -52,7 +52,7 @@ final class LoopFilesystem {
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) async throws -> ProgramResult {
         let result = try await Program.run(try Integration.require(tool), arguments)
-        guard result.status == 0 else { throw TestbedFailure(description: "\(tool) \(arguments.joined(separator: " ")): \(result.stderr)") }
+        guard result.status == 0 else { throw TestPKI.Failure(description: "\(tool) \(arguments.joined(separator: " ")): \(result.stderr)") }
         return result
     }
 }

@@ -1,14 +1,13 @@
 import Foundation
 import MarvinCore
-import MarvinLocalCA
 import MarvinNode
 
 /// A real marvinctld over mTLS, one node (48) and an experimenter (alice), and a marvind for
 /// that node on the `process` runtime with everything under one temporary directory: the
 /// unprivileged setup of node-runtime §17.1 [U], with the real ctld as the ctld stub.
-final class NodeTestbed: @unchecked Sendable {
+final class NodeTestbed {
     let directory: URL
-    let pki: LocalCA
+    let pki: TestPKI
     let ctld: CtldProcess
     let curl: Curl
     let node: (cert: String, key: String)
@@ -21,16 +20,16 @@ final class NodeTestbed: @unchecked Sendable {
 
     init(_ name: String, ctldPolicy: String = "lead_time: 1\n  asap_slack: 0\n  min_runtime: 5\n  padding: 0") throws {
         directory = try Integration.temporaryDirectory(name)
-        pki = try LocalCA(directory: directory.path, name: "marvin test CA", days: 2)
-        node = try pki.issue("node48", commonName: "node48")
-        alice = try pki.issue("alice", commonName: "alice")
+        pki = try TestPKI(directory: directory)
+        node = try pki.issue("node48", subject: "/CN=node48")
+        alice = try pki.issue("alice", subject: "/CN=alice")
         ctld = try CtldProcess(directory: directory, yaml: pki.mutualTLSConfiguration + "\npolicy:\n  maintenance_windows: []\n  \(ctldPolicy)")
         for (user, certificate, role) in [("Node 48", node.cert, "node"), ("alice", alice.cert, "user")] {
             let added = try ctld.command(["admin", "add-user", "--name", user, "--ssl", try pki.fingerprint(certificate), "--role", role])
-            guard added.status == 0 else { throw TestbedFailure(description: added.stderr) }
+            guard added.status == 0 else { throw TestPKI.Failure(description: added.stderr) }
         }
         let registered = try ctld.command(["admin", "add-node", "--id", "48", "--hostname", "node48", "--interface", "iccid=8946000048,quota=100000000"])
-        guard registered.status == 0 else { throw TestbedFailure(description: registered.stderr) }
+        guard registered.status == 0 else { throw TestPKI.Failure(description: registered.stderr) }
         try ctld.start()
         curl = try Curl()
         try curl.waitUntilAnswering("https://localhost:\(ctld.port)/version", caFile: pki.caCertificate)
@@ -39,15 +38,6 @@ final class NodeTestbed: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
         }
         try writeConfig()
-    }
-
-    /// The testbed, set up on a thread of its own. Setting up runs openssl and marvinctld and
-    /// waits for the ctld to answer; on the test runner's few threads (one per core) that would
-    /// hold up every other test while a run starts all of them at once.
-    static func make(_ name: String) async throws -> NodeTestbed {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try NodeTestbed(name) }) }
-        }
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -116,7 +106,7 @@ final class NodeTestbed: @unchecked Sendable {
     /// Starts marvind and waits for its first heartbeat to be answered.
     func startAndWaitForTheCtld() async throws {
         try startDaemon()
-        guard await waitForLog("ctld knows this node as Node 48") else { throw TestbedFailure(description: "marvind did not reach the ctld:\n\(daemonLog)") }
+        guard await waitForLog("ctld knows this node as Node 48") else { throw TestPKI.Failure(description: "marvind did not reach the ctld:\n\(daemonLog)") }
     }
 
     /// Sleeps without holding one of the test runner's few threads.
@@ -160,7 +150,7 @@ final class NodeTestbed: @unchecked Sendable {
         let body: JSONValue = ["name": "node test", "nodecount": 1, "nodetypes": "", "script": .string(script), "start": .int(start),
                                "stop": .int(stop), "options": options]
         let answer = try curl.request("\(api)/experiments", method: "POST", data: JSONWriter.write(body, pretty: false), certificate: alice, caFile: pki.caCertificate)
-        guard answer.status == 201, let json = answer.json else { throw TestbedFailure(description: "submit: \(answer.status) \(answer.body)") }
+        guard answer.status == 201, let json = answer.json else { throw TestPKI.Failure(description: "submit: \(answer.status) \(answer.body)") }
         let experiment = json["experiment"]?.integerValue ?? 0
         let listed = try curl.request("\(api)/experiments/\(experiment)/schedules", certificate: alice, caFile: pki.caCertificate)
         let tasks = listed.json?["schedules"]?.objectValue?.keys.sorted() ?? []

@@ -24,7 +24,7 @@ final class SlowRegistry {
         }
         guard let port = try? String(contentsOfFile: portFile, encoding: .utf8) else {
             Program.stop(process)
-            throw TestbedFailure(description: "the slow registry proxy did not start")
+            throw TestPKI.Failure(description: "the slow registry proxy did not start")
         }
         address = "127.0.0.1:\(port)"
     }

@@ -23,7 +23,7 @@ struct StubbedNode {
     /// Runs `body` with the stub listening and marvind configured for it (not yet started),
     /// with the programs `exp` and `quick`; stops everything afterwards, also on failure.
     static func with(_ name: String, config: JSONValue = [:], _ body: (StubbedNode) async throws -> Void) async throws {
-        let bed = try await NodeTestbed.make(name)
+        let bed = try NodeTestbed(name)
         let stub = try CtldStub(pki: bed.pki)
         do {
             try await stub.start()
