@@ -38,8 +38,7 @@ struct NodeHeartbeatTests {
             // 25 heartbeats after the first six: in the first minute of a test run, every suite
             // starting at once, a request can take a second or more to arrive, which shifts the
             // intervals the stub sees (not when marvind sends).
-            let deadline = Date().addingTimeInterval(400)
-            while node.stub.heartbeats.count < 31, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
+            await node.stub.waitForHeartbeats(31, seconds: 400)
             let intervals = Self.intervals(Array(node.stub.heartbeats.dropFirst(6).prefix(25)))
             #expect(intervals.count == 24)
             // Jitter is whole seconds; 0.2 s allows for the request itself.
@@ -58,8 +57,7 @@ struct NodeHeartbeatTests {
                 $0.override = { request in request.isHeartbeat && (5...8).contains(heartbeats.next()) ? CtldStub.Reply(503) : nil }
             }
             try node.bed.startDaemon()
-            let deadline = Date().addingTimeInterval(300)
-            while node.stub.heartbeats.count < 10, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
+            await node.stub.waitForHeartbeats(10, seconds: 300)
             let intervals = Self.intervals(Array(node.stub.heartbeats.dropFirst(4).prefix(6)))
             let expected: [Double] = [20, 40, 60, 60, 10]
             #expect(intervals.count == 5 && zip(intervals, expected).allSatisfy { abs($0 - $1) <= 1 }, "\(intervals)")
@@ -75,8 +73,7 @@ struct NodeHeartbeatTests {
                 $0.override = { request in request.isHeartbeat && heartbeats.next() == 5 ? CtldStub.Reply(429, retryAfter: 45) : nil }
             }
             try node.bed.startDaemon()
-            let deadline = Date().addingTimeInterval(180)
-            while node.stub.heartbeats.count < 7, Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000_000) }
+            await node.stub.waitForHeartbeats(7, seconds: 180)
             let intervals = Self.intervals(Array(node.stub.heartbeats.dropFirst(4)))
             #expect(intervals.count >= 2)
             #expect(abs((intervals.first ?? 0) - 45) <= 1, "\(intervals)")
@@ -173,8 +170,7 @@ struct NodeHeartbeatTests {
                 $0.tasks = (1...5).map { CtldStub.task("100\($0)", start: start + Int64($0) * 600, stop: start + Int64($0) * 600 + 300) }
             }
             try node.bed.startDaemon()
-            let deadline = Date().addingTimeInterval(30)
-            while node.stub.heartbeats.count < 3, Date() < deadline { try await Task.sleep(nanoseconds: 500_000_000) }
+            await node.stub.waitForHeartbeats(3, seconds: 30)
             let tasks = try await node.status()?["tasks"]?.arrayValue?.compactMap { $0["schedid"]?.stringValue }
             #expect(tasks?.sorted() == ["1001", "1002", "1003"])
             #expect(!node.stub.received.contains { $0.path.contains("1004") || $0.path.contains("1005") })
@@ -217,8 +213,7 @@ struct NodeHeartbeatTests {
         try await StubbedNode.with("hb-bad-id") { node in
             try node.start(with: [CtldStub.task("../../etc", start: Self.now + 60, stop: Self.now + 120)])
             // Three heartbeats carry the same entry.
-            let deadline = Date().addingTimeInterval(40)
-            while node.stub.heartbeats.count < 3, Date() < deadline { try await Task.sleep(nanoseconds: 500_000_000) }
+            await node.stub.waitForHeartbeats(3, seconds: 40)
             let lines = node.bed.daemonLog.split(separator: "\n").filter { $0.contains("task ../../etc: id does not match the accepted pattern") }
             #expect(lines.count == 1, "\(node.bed.daemonLog)")
             #expect(!node.stub.received.contains { $0.reportedTask != nil })

@@ -156,6 +156,12 @@ final class CtldStub: Sendable {
         return nil
     }
 
+    /// Waits until `count` heartbeats have arrived, or `seconds` have passed.
+    func waitForHeartbeats(_ count: Int, seconds: Double) async {
+        let deadline = Date().addingTimeInterval(seconds)
+        while heartbeats.count < count, Date() < deadline { try? await Task.sleep(nanoseconds: 100_000_000) }
+    }
+
     /// Waits until the task's reports include `status` (a prefix match).
     func waitForReport(_ schedid: String, _ status: String, seconds: Double) async -> Bool {
         await waitFor(seconds: seconds) { $0.reportedTask == schedid && ($0.field("status")?.hasPrefix(status) ?? false) } != nil
